@@ -1,0 +1,74 @@
+# Direct EPT (kvm.global_tdp) for KVM x86: the RFC series in patches/ and the
+# harness that proves it.  See README.md.  Every target sets itself up.
+
+SHELL := /bin/bash
+S := scripts
+
+# Settings for the guest runs, passed through the environment.
+export GLOBAL_TDP VCPUS MEM TESTS CMDLINE PLAN
+
+.PHONY: all help deps tree export series-check build kernel tests initramfs \
+	run check shell quick-check checkpatch bisect distclean-tree clean
+
+all: help
+
+help:
+	@echo "make run           build, boot with kvm.global_tdp=1, run direct_ept_test"
+	@echo "make check         the full test suite (what CI runs)"
+	@echo "make quick-check   guest plan only, on the current scratch tree"
+	@echo "make tree          create build/linux from the base + patches/"
+	@echo "make export        write build/linux's commits back to patches/"
+	@echo "make series-check  fail if build/linux and patches/ disagree"
+	@echo "make build         kernel, selftests and initramfs from build/linux"
+	@echo "make shell         boot the test kernel with an interactive shell"
+	@echo "variables: GLOBAL_TDP=0|1 VCPUS=N MEM=2G TESTS=a,b CMDLINE='...' PLAN=check|run"
+
+deps:
+	$(S)/deps.sh
+
+build/linux/.git/HEAD:
+	$(S)/deps.sh
+	$(S)/tree.sh
+
+tree: build/linux/.git/HEAD
+
+export: tree
+	$(S)/export.sh
+
+series-check:
+	$(S)/series-check.sh
+
+kernel: deps tree
+	$(S)/build-kernel.sh
+
+tests: kernel
+	$(S)/build-tests.sh
+
+initramfs: tests
+	$(S)/initramfs.sh
+
+build: initramfs
+
+run: build
+	PLAN=$${PLAN:-run} GLOBAL_TDP=$${GLOBAL_TDP:-1} $(S)/run-guest.sh
+
+shell: build
+	SHELL_MODE=1 $(S)/run-guest.sh
+
+quick-check: build
+	$(S)/check.sh --quick
+
+check:
+	$(S)/check.sh
+
+checkpatch: tree
+	$(S)/checkpatch.sh
+
+bisect: tree
+	$(S)/bisect-build.sh
+
+distclean-tree:
+	rm -rf build/linux build/bisect
+
+clean:
+	rm -rf build

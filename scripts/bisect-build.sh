@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Build every patch of the series on its own (bisectability): a worktree of
+# build/linux at build/bisect steps through base..series; after each commit an
+# incremental build of bzImage and the KVM modules, plus the selftests whose
+# sources the commit touches.  Writes build/results/bisect.tap.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+main=$TREE
+wt=$BUILD/bisect
+res=$BUILD/results/bisect.tap
+mkdir -p "$BUILD/results" "$BUILD/logs"
+: > "$res"
+
+[ -d "$main/.git" ] || die "no scratch tree: run make tree"
+if [ ! -e "$wt/.git" ]; then
+	git -C "$main" worktree prune
+	git -C "$main" worktree add -q --detach "$wt" "$BASE_TAG"
+fi
+
+mapfile -t commits < <(git -C "$main" rev-list --reverse "$BASE_TAG..series")
+rc=0
+n=0
+for c in "${commits[@]}"; do
+	n=$((n + 1))
+	subj=$(git -C "$main" log -1 --format=%s "$c")
+	label=$(printf '%04d' $n)
+	log "bisect $label: $subj"
+	git -C "$wt" checkout -q --detach "$c"
+	ok=1
+	TREE=$wt "$TOP/scripts/build-kernel.sh" > "$BUILD/logs/bisect-$label.log" 2>&1 || ok=0
+	if [ $ok = 1 ]; then
+		mapfile -t progs < <(git -C "$wt" diff --name-only "$c^" "$c" -- tools/testing/selftests/kvm |
+			sed -n 's|^tools/testing/selftests/kvm/\(.*\)\.c$|\1|p' | grep -v '^lib/')
+		if [ ${#progs[@]} -gt 0 ]; then
+			kst=$wt/out/kselftest/kvm
+			make -C "$wt/tools/testing/selftests/kvm" -j"$JOBS" -s CC="ccache gcc" \
+				OUTPUT="$kst" KHDR_INCLUDES="-isystem $wt/out/usr/include" \
+				EXTRA_CFLAGS=-static LDFLAGS=-static "${progs[@]/#/$kst/}" \
+				>> "$BUILD/logs/bisect-$label.log" 2>&1 || ok=0
+		fi
+	fi
+	if [ $ok = 1 ]; then
+		echo "ok build:$label $subj" | tee -a "$res"
+	else
+		echo "not ok build:$label $subj # see build/logs/bisect-$label.log" | tee -a "$res"
+		tail -n 30 "$BUILD/logs/bisect-$label.log"
+		rc=1
+	fi
+done
+exit $rc

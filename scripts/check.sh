@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# make check: everything that proves the series, top to bottom.
+#   0. shellcheck of the harness scripts
+#   1. the series applies to the pinned base and round-trips through export
+#   2. checkpatch --strict on every patch
+#   3. build the kernel, the selftests and the initramfs
+#   4. the guest plan with kvm.global_tdp=0 and with =1
+#   5. every patch builds on its own
+# Each step writes results to build/results/; the last line is
+# "N passed, N failed, N skipped" over all of them.
+# --quick: steps 3 and 4 only, on the scratch tree as it is.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+quick=0
+[ "${1:-}" = --quick ] && quick=1
+S=$TOP/scripts
+R=$BUILD/results
+rm -rf "$R"
+mkdir -p "$R" "$BUILD/logs"
+start=$(date +%s)
+step() { log "[$(( $(date +%s) - start ))s] $*"; }
+
+# record NAME CMD...: run a step, record ok/not ok NAME.
+record() {
+	local name=$1; shift
+	if "$@"; then
+		echo "ok $name" >> "$R/steps.tap"
+	else
+		echo "not ok $name" >> "$R/steps.tap"
+		return 1
+	fi
+}
+
+step "dependencies"
+"$S/deps.sh"
+
+step "0. shellcheck of the harness"
+record shellcheck shellcheck "$TOP"/scripts/*.sh "$TOP/guest/init" "$TOP/.ci/run" || true   # recorded
+
+if [ $quick = 0 ]; then
+	step "1. scratch tree from the pinned base + patches/"
+	if [ -d "$TREE/.git" ]; then
+		record series_matches_tree "$S/series-check.sh" ||
+			die "build/linux differs from patches/: make export (or make quick-check to test the tree as it is)"
+	else
+		record series_applies "$S/tree.sh" || die "the series does not apply"
+		record export_roundtrip "$S/series-check.sh" || true   # recorded; later steps still run
+	fi
+
+	step "2. checkpatch --strict"
+	"$S/checkpatch.sh" || true   # recorded per patch in checkpatch.tap
+fi
+
+step "3. build"
+built=1
+record build_kernel "$S/build-kernel.sh" || built=0
+[ $built = 1 ] && { record build_selftests "$S/build-tests.sh" || built=0; }
+[ $built = 1 ] && { record build_initramfs "$S/initramfs.sh" || built=0; }
+
+if [ $built = 1 ]; then
+	for g in 0 1; do
+		step "4. guest plan with kvm.global_tdp=$g"
+		PLAN=check GLOBAL_TDP=$g NAME=check-gtdp$g "$S/run-guest.sh" || true   # recorded in check-gtdp$g.tap
+	done
+fi
+
+if [ $quick = 0 ]; then
+	step "5. every patch builds on its own"
+	"$S/bisect-build.sh" || true   # recorded in bisect.tap
+fi
+
+step "done in $(( $(date +%s) - start ))s"
+"$S/summary.sh" "$R"/*.tap

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Boot the test kernel under QEMU TCG (-cpu max: AMD SVM + NPT), run a plan in
+# the guest and judge its KTAP.  Settings (environment or make variables):
+#   PLAN=check|run   plan file guest/plans/$PLAN.plan   (default check)
+#   GLOBAL_TDP=0|1   kvm.global_tdp                     (default 1)
+#   VCPUS=N MEM=SIZE L1 guest CPUs and memory           (default 4, 2G)
+#   TESTS=a,b        run only these tests of the plan
+#   CMDLINE="..."    extra kernel parameters (kvm.X=V reach insmod of kvm.ko)
+#   NAME=...         name of the run in build/logs and build/results
+#   SHELL_MODE=1     interactive shell on the console instead of a plan
+# Prints the KTAP as it arrives, then "N passed, N failed, N skipped"; exits
+# non-zero on any failure, on a guest that did not finish its plan, and on a
+# kernel splat (WARNING, BUG, KASAN, lockdep, ...) in the guest's log.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+plan=${PLAN:-check}
+gtdp=${GLOBAL_TDP:-1}
+vcpus=${VCPUS:-4}
+mem=${MEM:-2G}
+name=${NAME:-$plan-gtdp$gtdp}
+kernel=$OBJ/arch/x86/boot/bzImage
+initrd=$BUILD/initramfs.cpio.gz
+[ -f "$kernel" ] || die "no kernel: run make build"
+[ -f "$initrd" ] || die "no initramfs: run make build"
+case "$gtdp" in 0|1) ;; *) die "GLOBAL_TDP must be 0 or 1" ;; esac
+
+append="console=ttyS0 panic=-1 oops=panic kvm.global_tdp=$gtdp dept.plan=$plan"
+[ -n "${TESTS:-}" ] && append="$append dept.only=$TESTS"
+[ -n "${CMDLINE:-}" ] && append="$append $CMDLINE"
+qemu=(qemu-system-x86_64 -accel "tcg,thread=multi" -cpu max -smp "$vcpus" -m "$mem"
+      -no-reboot -nic none -kernel "$kernel" -initrd "$initrd")
+
+if [ "${SHELL_MODE:-0}" = 1 ]; then
+	exec "${qemu[@]}" -nographic -append "$append dept.shell=1"
+fi
+
+logs=$BUILD/logs
+results=$BUILD/results
+mkdir -p "$logs" "$results"
+console=$logs/$name.console
+ktap=$logs/$name.ktap
+: > "$console"
+: > "$ktap"
+
+# Guest time limit: every selected test may run twice, plus boot.
+limit=$(sed -e 's/#.*//' "$TOP/guest/plans/$plan.plan" | awk -v only="${TESTS:-}" '
+	NF >= 3 && (only == "" || index("," only ",", "," $1 ",")) { t += 2 * $2 }
+	END { print t + 120 }')
+
+log "booting $name: -smp $vcpus -m $mem, $append (limit ${limit}s)"
+"${qemu[@]}" -display none -monitor none \
+	-serial "file:$console" -serial "file:$ktap" -append "$append" &
+qpid=$!
+tail -n +1 -f --pid=$qpid "$ktap" | tr -d '\r' &
+tpid=$!
+qrc=0
+timed_out=0
+waited=0
+while kill -0 $qpid 2>/dev/null; do
+	if [ $waited -ge "$limit" ]; then
+		timed_out=1
+		kill $qpid
+		break
+	fi
+	sleep 1
+	waited=$((waited + 1))
+done
+wait $qpid || qrc=$?
+wait $tpid || true   # tail ends with QEMU; its status says nothing
+
+tr -d '\r' < "$ktap" > "$ktap.clean"
+res=$results/$name.tap
+awk -v run="$name" -v timed_out=$timed_out -v qrc=$qrc '
+	/^1\.\.[0-9]+/ { planned = substr($1, 4) + 0 }
+	/^# dept: end of plan/ { done = 1 }
+	/^ok / || /^not ok / {
+		line = $0; ok = (line ~ /^ok /)
+		sub(/^(not )?ok [0-9]+ /, "", line)
+		tname = line; sub(/ #.*/, "", tname)
+		skip = ok && line ~ /# SKIP/
+		seen++
+		printf "%s %s:%s%s\n", ok ? "ok" : "not ok", run, tname, skip ? " # SKIP" : ""
+	}
+	END {
+		if (!done || seen < planned) {
+			printf "not ok %s:guest # the guest did not finish its plan (%d of %d results, %s, qemu exit %d)\n",
+				run, seen, planned, timed_out ? "timed out" : "no timeout", qrc
+		}
+	}' "$ktap.clean" > "$res"
+
+# Kernel splats fail the run even when every test passed.
+splat='(WARNING:|BUG:|Oops|general protection fault|KASAN|UBSAN|kernel BUG|possible (recursive|circular) locking|lockdep|INFO: task .* blocked|Kernel panic|Call Trace:)'
+if grep -Eq "$splat" "$console"; then
+	echo "not ok $name:kernel_log # kernel splat in $console" >> "$res"
+	echo "--- kernel log of $name (splat) ---"
+	grep -E -B5 -A30 "$splat" "$console" | head -n 120
+else
+	echo "ok $name:kernel_log" >> "$res"
+fi
+
+"$TOP/scripts/summary.sh" "$res"
