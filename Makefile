@@ -5,7 +5,7 @@ SHELL := /bin/bash
 S := scripts
 
 # Settings for the guest runs, passed through the environment.
-export GLOBAL_TDP VCPUS MEM TESTS CMDLINE PLAN
+export GLOBAL_TDP VCPUS MEM HUGEPAGES TESTS CMDLINE PLAN
 
 .PHONY: all help deps tree export series-check build kernel tests initramfs \
 	run check shell quick-check checkpatch bisect distclean-tree clean

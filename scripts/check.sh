@@ -4,7 +4,8 @@
 #   1. the series applies to the pinned base and round-trips through export
 #   2. checkpatch --strict on every patch
 #   3. build the kernel, the selftests and the initramfs
-#   4. the guest plan with kvm.global_tdp=0 and with =1
+#   4. the guest plan with kvm.global_tdp=0 and with =1, and a subset of it
+#      with TDP off (kvm_amd.npt=0)
 #   5. every patch builds on its own
 # Each step writes results to build/results/; the last line is
 # "N passed, N failed, N skipped" over all of them.
@@ -63,6 +64,12 @@ if [ $built = 1 ]; then
 		step "4. guest plan with kvm.global_tdp=$g"
 		PLAN=check GLOBAL_TDP=$g NAME=check-gtdp$g "$S/run-guest.sh" || true   # recorded in check-gtdp$g.tap
 	done
+	# Common MMU code must also work with TDP off (shadow paging), where
+	# kvm.global_tdp=1 has to resolve to N.
+	step "4. guest plan with kvm.global_tdp=1 kvm_amd.npt=0 (subset)"
+	PLAN=check GLOBAL_TDP=1 CMDLINE=kvm_amd.npt=0 NAME=check-npt0 \
+		TESTS=direct_ept_test,set_memory_region_test,demand_paging_test,memslot_modification_stress_test \
+		"$S/run-guest.sh" || true   # recorded in check-npt0.tap
 fi
 
 if [ $quick = 0 ]; then

@@ -5,7 +5,8 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 pkgs=(git make gcc bc flex bison libelf-dev libssl-dev cpio xz-utils ccache perl
-      kmod qemu-system-x86 busybox-static shellcheck "$@")
+      kmod qemu-system-x86 busybox-static shellcheck
+      python3 python3-ply python3-git "$@")
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -4,6 +4,7 @@
 #   PLAN=check|run   plan file guest/plans/$PLAN.plan   (default check)
 #   GLOBAL_TDP=0|1   kvm.global_tdp                     (default 1)
 #   VCPUS=N MEM=SIZE L1 guest CPUs and memory           (default 4, 2G)
+#   HUGEPAGES=N      2M hugetlb pages reserved at boot  (default 256)
 #   TESTS=a,b        run only these tests of the plan
 #   CMDLINE="..."    extra kernel parameters (kvm.X=V reach insmod of kvm.ko)
 #   NAME=...         name of the run in build/logs and build/results
@@ -25,7 +26,7 @@ initrd=$BUILD/initramfs.cpio.gz
 [ -f "$initrd" ] || die "no initramfs: run make build"
 case "$gtdp" in 0|1) ;; *) die "GLOBAL_TDP must be 0 or 1" ;; esac
 
-append="console=ttyS0 panic=-1 oops=panic kvm.global_tdp=$gtdp dept.plan=$plan"
+append="console=ttyS0 panic=-1 oops=panic kvm.global_tdp=$gtdp dept.plan=$plan dept.hugepages=${HUGEPAGES:-256}"
 [ -n "${TESTS:-}" ] && append="$append dept.only=$TESTS"
 [ -n "${CMDLINE:-}" ] && append="$append $CMDLINE"
 qemu=(qemu-system-x86_64 -accel "tcg,thread=multi" -cpu max -smp "$vcpus" -m "$mem"
@@ -52,7 +53,7 @@ log "booting $name: -smp $vcpus -m $mem, $append (limit ${limit}s)"
 "${qemu[@]}" -display none -monitor none \
 	-serial "file:$console" -serial "file:$ktap" -append "$append" &
 qpid=$!
-tail -n +1 -f --pid=$qpid "$ktap" | tr -d '\r' &
+tail -n +1 -f --pid=$qpid "$ktap" | sed -u 's/\r$//' &
 tpid=$!
 qrc=0
 timed_out=0
