@@ -12,7 +12,7 @@ res=$BUILD/results/bisect.tap
 mkdir -p "$BUILD/results" "$BUILD/logs"
 : > "$res"
 
-[ -d "$main/.git" ] || die "no scratch tree: run make tree"
+[ -e "$main/.git" ] || die "no scratch tree: run make tree"
 if [ ! -e "$wt/.git" ]; then
 	git -C "$main" worktree prune
 	git -C "$main" worktree add -q --detach "$wt" "$BASE_TAG"

@@ -5,7 +5,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-[ -d "$TREE/.git" ] || die "no scratch tree: run make tree"
+[ -e "$TREE/.git" ] || die "no scratch tree: run make tree"
 frag=$TOP/configs/kvm.config
 mkdir -p "$OBJ"
 

@@ -41,7 +41,7 @@ record shellcheck shellcheck "$TOP"/scripts/*.sh "$TOP/guest/init" "$TOP/.ci/run
 
 if [ $quick = 0 ]; then
 	step "1. scratch tree from the pinned base + patches/"
-	if [ -d "$TREE/.git" ]; then
+	if [ -e "$TREE/.git" ]; then
 		record series_matches_tree "$S/series-check.sh" ||
 			die "build/linux differs from patches/: make export (or make quick-check to test the tree as it is)"
 	else

@@ -7,7 +7,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 out=${1:-$TOP/patches}
-[ -d "$TREE/.git" ] || die "no scratch tree: run make tree"
+[ -e "$TREE/.git" ] || die "no scratch tree: run make tree"
 
 # Identity for the cover letter's From: the project's configured one.
 name=$(git -C "$TOP" config user.name) || die "git user.name is not set"

@@ -44,10 +44,15 @@ ktap=$logs/$name.ktap
 : > "$console"
 : > "$ktap"
 
-# Guest time limit: every selected test may run twice, plus boot.
-limit=$(sed -e 's/#.*//' "$TOP/guest/plans/$plan.plan" | awk -v only="${TESTS:-}" '
-	NF >= 3 && (only == "" || index("," only ",", "," $1 ",")) { t += 2 * $2 }
-	END { print t + 120 }')
+# Guest time limits: every selected test may run twice, plus boot; and the
+# guest is taken as hung when its KTAP is silent for longer than the longest
+# test timeout (the guest kills a test at its timeout and reports it).
+read -r limit stall < <(sed -e 's/#.*//' "$TOP/guest/plans/$plan.plan" | awk -v only="${TESTS:-}" '
+	NF >= 3 && (only == "" || index("," only ",", "," $1 ",")) {
+		t += 2 * $2
+		if ($2 > m) m = $2
+	}
+	END { print t + 120, m + 90 }')
 
 log "booting $name: -smp $vcpus -m $mem, $append (limit ${limit}s)"
 "${qemu[@]}" -display none -monitor none \
@@ -56,23 +61,35 @@ qpid=$!
 tail -n +1 -f --pid=$qpid "$ktap" | sed -u 's/\r$//' &
 tpid=$!
 qrc=0
-timed_out=0
+timed_out=''
 waited=0
+last_size=0
+quiet=0
 while kill -0 $qpid 2>/dev/null; do
+	size=$(stat -c %s "$ktap")
+	if [ "$size" != "$last_size" ]; then
+		last_size=$size
+		quiet=0
+	fi
 	if [ $waited -ge "$limit" ]; then
-		timed_out=1
+		timed_out="no end after ${limit}s"
+	elif [ $quiet -ge "$stall" ]; then
+		timed_out="no output for ${stall}s"
+	fi
+	if [ -n "$timed_out" ]; then
 		kill $qpid
 		break
 	fi
 	sleep 1
 	waited=$((waited + 1))
+	quiet=$((quiet + 1))
 done
 wait $qpid || qrc=$?
 wait $tpid || true   # tail ends with QEMU; its status says nothing
 
 tr -d '\r' < "$ktap" > "$ktap.clean"
 res=$results/$name.tap
-awk -v run="$name" -v timed_out=$timed_out -v qrc=$qrc '
+awk -v run="$name" -v timed_out="$timed_out" -v qrc=$qrc '
 	/^1\.\.[0-9]+/ { planned = substr($1, 4) + 0 }
 	/^# dept: end of plan/ { done = 1 }
 	/^ok / || /^not ok / {

@@ -4,7 +4,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-if [ ! -d "$TREE/.git" ]; then
+if [ ! -e "$TREE/.git" ]; then
 	echo "series-check: no scratch tree ($TREE); nothing to compare"
 	exit 0
 fi
