@@ -13,7 +13,7 @@ export GLOBAL_TDP VCPUS MEM HUGEPAGES TESTS CMDLINE PLAN
 all: help
 
 help:
-	@echo "make run           build, boot with kvm.global_tdp=1, run direct_ept_test"
+	@echo "make run           build, run direct_ept_test with kvm.global_tdp=1 and =0"
 	@echo "make check         the full test suite (what CI runs)"
 	@echo "make quick-check   guest plan only, on the current scratch tree"
 	@echo "make tree          create build/linux from the base + patches/"
@@ -50,7 +50,7 @@ initramfs: tests
 build: initramfs
 
 run: build
-	PLAN=$${PLAN:-run} GLOBAL_TDP=$${GLOBAL_TDP:-1} $(S)/run-guest.sh
+	$(S)/run.sh
 
 shell: build
 	SHELL_MODE=1 $(S)/run-guest.sh
