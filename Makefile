@@ -5,7 +5,7 @@ SHELL := /bin/bash
 S := scripts
 
 # Settings for the guest runs, passed through the environment.
-export GLOBAL_TDP VCPUS MEM HUGEPAGES TESTS CMDLINE PLAN
+export GLOBAL_TDP VCPUS MEM HUGEPAGES HUGEPAGES_1G TESTS CMDLINE PLAN
 
 .PHONY: all help deps tree export series-check build kernel tests initramfs \
 	run check shell quick-check checkpatch bisect distclean-tree clean
@@ -21,7 +21,7 @@ help:
 	@echo "make series-check  fail if build/linux and patches/ disagree"
 	@echo "make build         kernel, selftests and initramfs from build/linux"
 	@echo "make shell         boot the test kernel with an interactive shell"
-	@echo "variables: GLOBAL_TDP=0|1 VCPUS=N MEM=2G TESTS=a,b CMDLINE='...' PLAN=check|run"
+	@echo "variables: GLOBAL_TDP=0|1 VCPUS=N MEM=6G HUGEPAGES=N HUGEPAGES_1G=N TESTS=a,b CMDLINE='...' PLAN=check|run"
 
 deps:
 	$(S)/deps.sh

@@ -3,8 +3,9 @@
 # the guest and judge its KTAP.  Settings (environment or make variables):
 #   PLAN=check|run   plan file guest/plans/$PLAN.plan   (default check)
 #   GLOBAL_TDP=0|1   kvm.global_tdp                     (default 1)
-#   VCPUS=N MEM=SIZE L1 guest CPUs and memory           (default 4, 2G)
+#   VCPUS=N MEM=SIZE L1 guest CPUs and memory           (default 4, 6G)
 #   HUGEPAGES=N      2M hugetlb pages reserved at boot  (default 256)
+#   HUGEPAGES_1G=N   1G hugetlb pages reserved at boot  (default 1)
 #   TESTS=a,b        run only these tests of the plan
 #   CMDLINE="..."    extra kernel parameters (kvm.X=V reach insmod of kvm.ko)
 #   NAME=...         name of the run in build/logs and build/results
@@ -18,7 +19,10 @@ set -euo pipefail
 plan=${PLAN:-check}
 gtdp=${GLOBAL_TDP:-1}
 vcpus=${VCPUS:-4}
-mem=${MEM:-2G}
+# 6G: a boot-time 1G hugetlb page needs a free, 1G-aligned GiB of RAM.  Below
+# 4G there is none (initramfs just below 2G, PCI hole from 3G); above 4G the
+# early top-down allocations use the last GiB, so RAM must reach 7G (-m 6G).
+mem=${MEM:-6G}
 name=${NAME:-$plan-gtdp$gtdp}
 kernel=$OBJ/arch/x86/boot/bzImage
 initrd=$BUILD/initramfs.cpio.gz
@@ -27,6 +31,7 @@ initrd=$BUILD/initramfs.cpio.gz
 case "$gtdp" in 0|1) ;; *) die "GLOBAL_TDP must be 0 or 1" ;; esac
 
 append="console=ttyS0 panic=-1 oops=panic kvm.global_tdp=$gtdp dept.plan=$plan dept.hugepages=${HUGEPAGES:-256}"
+append="$append hugepagesz=1G hugepages=${HUGEPAGES_1G:-1}"
 [ -n "${TESTS:-}" ] && append="$append dept.only=$TESTS"
 [ -n "${CMDLINE:-}" ] && append="$append $CMDLINE"
 qemu=(qemu-system-x86_64 -accel "tcg,thread=multi" -cpu max -smp "$vcpus" -m "$mem"
