@@ -5,7 +5,7 @@ SHELL := /bin/bash
 S := scripts
 
 # Settings for the guest runs, passed through the environment.
-export GLOBAL_TDP VCPUS MEM HUGEPAGES HUGEPAGES_1G TESTS CMDLINE PLAN
+export GLOBAL_TDP VCPUS MEM HUGEPAGES HUGEPAGES_1G TESTS CMDLINE PLAN FLAVOUR TIMEOUT_SCALE
 
 .PHONY: all help deps tree export series-check build kernel tests initramfs \
 	run check shell quick-check checkpatch bisect distclean-tree clean
@@ -22,6 +22,7 @@ help:
 	@echo "make build         kernel, selftests and initramfs from build/linux"
 	@echo "make shell         boot the test kernel with an interactive shell"
 	@echo "variables: GLOBAL_TDP=0|1 VCPUS=N MEM=6G HUGEPAGES=N HUGEPAGES_1G=N TESTS=a,b CMDLINE='...' PLAN=check|run"
+	@echo "           FLAVOUR=debug (KASAN/lockdep kernel; build the default one first) TIMEOUT_SCALE=N"
 
 deps:
 	$(S)/deps.sh

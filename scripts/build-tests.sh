@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Build the KVM selftests named in guest/plans/*.plan (static, so they run
-# from a busybox initramfs) into build/linux/out/kselftest/kvm.
+# from a busybox initramfs) into build/linux/out/kselftest/kvm, against the uapi
+# headers of the default flavour.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-[ -d "$OBJ/usr/include" ] || die "no uapi headers in $OBJ/usr/include: run scripts/build-kernel.sh"
-kst=$OBJ/kselftest/kvm
+hdr=$TREE/out/usr/include
+[ -d "$hdr" ] || die "no uapi headers in $hdr: run scripts/build-kernel.sh"
+kst=$KST
 mkdir -p "$kst"
 
 mapfile -t progs < <("$TOP/scripts/plan-programs.sh")
@@ -14,6 +16,6 @@ mapfile -t progs < <("$TOP/scripts/plan-programs.sh")
 log "building ${#progs[@]} KVM selftests"
 make -C "$TREE/tools/testing/selftests/kvm" -j"$JOBS" -s \
 	CC="ccache gcc" OUTPUT="$kst" \
-	KHDR_INCLUDES="-isystem $OBJ/usr/include" \
+	KHDR_INCLUDES="-isystem $hdr" \
 	EXTRA_CFLAGS=-static LDFLAGS=-static \
 	"${progs[@]/#/$kst/}"

@@ -5,8 +5,15 @@
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=$TOP/build
 TREE=${TREE:-$BUILD/linux} # scratch kernel tree (git), edited by developers
-OBJ=$TREE/out              # kbuild output: a subdirectory of the source, so that
+# Kernel flavour: "" (configs/kvm.config) or "debug" (plus configs/debug.config:
+# KASAN, lockdep, ...), built in its own output directory with its own initramfs.
+FLAVOUR=${FLAVOUR:-}
+case "$FLAVOUR" in '' | debug) ;; *) echo "error: FLAVOUR must be empty or debug" >&2; exit 1 ;; esac
+OUTDIR=out${FLAVOUR:+-$FLAVOUR}
+OBJ=$TREE/$OUTDIR          # kbuild output: a subdirectory of the source, so that
                            # kbuild uses relative paths and ccache hits across clones
+KST=$TREE/out/kselftest/kvm  # the selftests, the same for every flavour
+INITRAMFS=$BUILD/initramfs${FLAVOUR:+-$FLAVOUR}.cpio.gz
 BASE_TAG=base
 
 BASE_PKG=$(sed -n 's/^BASE_PKG *:= *//p' "$TOP/base.mk")
@@ -31,5 +38,5 @@ harness_git() {
 }
 
 kmake() {
-	make -C "$TREE" O=out -j"$JOBS" CC="ccache gcc" HOSTCC="ccache gcc" "$@"
+	make -C "$TREE" O="$OUTDIR" -j"$JOBS" CC="ccache gcc" HOSTCC="ccache gcc" "$@"
 }

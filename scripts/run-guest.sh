@@ -7,6 +7,8 @@
 #   HUGEPAGES=N      2M hugetlb pages reserved at boot  (default 256)
 #   HUGEPAGES_1G=N   1G hugetlb pages reserved at boot  (default 1)
 #   TESTS=a,b        run only these tests of the plan
+#   FLAVOUR=debug    boot the debug kernel (KASAN, lockdep, ...)
+#   TIMEOUT_SCALE=N  multiply the plan's timeouts by N  (default 1; 4 for debug)
 #   CMDLINE="..."    extra kernel parameters (kvm.X=V reach insmod of kvm.ko)
 #   NAME=...         name of the run in build/logs and build/results
 #   SHELL_MODE=1     interactive shell on the console instead of a plan
@@ -23,15 +25,18 @@ vcpus=${VCPUS:-4}
 # 4G there is none (initramfs just below 2G, PCI hole from 3G); above 4G the
 # early top-down allocations use the last GiB, so RAM must reach 7G (-m 6G).
 mem=${MEM:-6G}
-name=${NAME:-$plan-gtdp$gtdp}
+name=${NAME:-$plan-gtdp$gtdp${FLAVOUR:+-$FLAVOUR}}
+tscale=${TIMEOUT_SCALE:-$([ -n "$FLAVOUR" ] && echo 4 || echo 1)}
 kernel=$OBJ/arch/x86/boot/bzImage
-initrd=$BUILD/initramfs.cpio.gz
+initrd=$INITRAMFS
 [ -f "$kernel" ] || die "no kernel: run make build"
 [ -f "$initrd" ] || die "no initramfs: run make build"
 case "$gtdp" in 0|1) ;; *) die "GLOBAL_TDP must be 0 or 1" ;; esac
+case "$tscale" in [1-9] | [1-9][0-9]) ;; *) die "TIMEOUT_SCALE must be 1..99" ;; esac
 
 append="console=ttyS0 panic=-1 oops=panic kvm.global_tdp=$gtdp dept.plan=$plan dept.hugepages=${HUGEPAGES:-256}"
 append="$append hugepagesz=1G hugepages=${HUGEPAGES_1G:-1}"
+[ "$tscale" != 1 ] && append="$append dept.tscale=$tscale"
 [ -n "${TESTS:-}" ] && append="$append dept.only=$TESTS"
 [ -n "${CMDLINE:-}" ] && append="$append $CMDLINE"
 qemu=(qemu-system-x86_64 -accel "tcg,thread=multi" -cpu max -smp "$vcpus" -m "$mem"
@@ -52,10 +57,10 @@ ktap=$logs/$name.ktap
 # Guest time limits: every selected test may run twice, plus boot; and the
 # guest is taken as hung when its KTAP is silent for longer than the longest
 # test timeout (the guest kills a test at its timeout and reports it).
-read -r limit stall < <(sed -e 's/#.*//' "$TOP/guest/plans/$plan.plan" | awk -v only="${TESTS:-}" '
+read -r limit stall < <(sed -e 's/#.*//' "$TOP/guest/plans/$plan.plan" | awk -v only="${TESTS:-}" -v s="$tscale" '
 	NF >= 3 && (only == "" || index("," only ",", "," $1 ",")) {
-		t += 2 * $2
-		if ($2 > m) m = $2
+		t += 2 * $2 * s
+		if ($2 * s > m) m = $2 * s
 	}
 	END { print t + 120, m + 90 }')
 
@@ -113,7 +118,7 @@ awk -v run="$name" -v timed_out="$timed_out" -v qrc=$qrc '
 	}' "$ktap.clean" > "$res"
 
 # Kernel splats fail the run even when every test passed.
-splat='(WARNING:|BUG:|Oops|general protection fault|KASAN|UBSAN|kernel BUG|possible (recursive|circular) locking|lockdep|INFO: task .* blocked|Kernel panic|Call Trace:)'
+splat='(WARNING:|BUG:|Oops|general protection fault|KASAN|UBSAN|kernel BUG|possible (recursive|circular) locking|DEBUG_LOCKS_WARN_ON|INFO: lockdep is turned off|INFO: task .* blocked|Kernel panic|Call Trace:)'
 if grep -Eq "$splat" "$console"; then
 	echo "not ok $name:kernel_log # kernel splat in $console" >> "$res"
 	echo "--- kernel log of $name (splat) ---"
