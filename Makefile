@@ -8,7 +8,7 @@ S := scripts
 export GLOBAL_TDP VCPUS MEM HUGEPAGES HUGEPAGES_1G TESTS CMDLINE PLAN FLAVOUR TIMEOUT_SCALE
 
 .PHONY: all help deps tree export series-check build kernel tests initramfs \
-	run check shell quick-check checkpatch bisect distclean-tree clean
+	run check shell quick-check checkpatch bisect docs mail distclean-tree clean
 
 all: help
 
@@ -21,6 +21,8 @@ help:
 	@echo "make series-check  fail if build/linux and patches/ disagree"
 	@echo "make build         kernel, selftests and initramfs from build/linux"
 	@echo "make shell         boot the test kernel with an interactive shell"
+	@echo "make docs          make SPHINXDIRS=virt htmldocs, judged on the series' documents"
+	@echo "make mail          git send-email --dry-run of patches/ to get_maintainer.pl's list"
 	@echo "variables: GLOBAL_TDP=0|1 VCPUS=N MEM=6G HUGEPAGES=N HUGEPAGES_1G=N TESTS=a,b CMDLINE='...' PLAN=check|run"
 	@echo "           FLAVOUR=debug (KASAN/lockdep kernel; build the default one first) TIMEOUT_SCALE=N"
 
@@ -58,6 +60,12 @@ shell: build
 
 quick-check: build
 	$(S)/check.sh --quick
+
+docs: tree
+	$(S)/docs.sh
+
+mail: tree
+	$(S)/mail.sh
 
 check:
 	$(S)/check.sh

@@ -6,7 +6,12 @@
 #   3. build the kernel, the selftests and the initramfs
 #   4. the guest plan with kvm.global_tdp=0 and with =1, and a subset of it
 #      with TDP off (kvm_amd.npt=0)
-#   5. every patch builds on its own
+#   5. every patch builds on its own, with no new W=1 or sparse finding in
+#      the files it touches
+#   6. the documentation builds without warnings in the series' documents
+#   7. the debug kernel (KASAN, lockdep, ...): the guest plan with
+#      kvm.global_tdp=1; any report in its kernel log fails the run
+#   8. make mail: git send-email --dry-run of the series
 # Each step writes results to build/results/; the last line is
 # "N passed, N failed, N skipped" over all of them.
 # --quick: steps 3 and 4 only, on the scratch tree as it is.
@@ -73,8 +78,22 @@ if [ $built = 1 ]; then
 fi
 
 if [ $quick = 0 ]; then
-	step "5. every patch builds on its own"
+	step "5. every patch builds on its own, W=1 and sparse"
 	"$S/bisect-build.sh" || true   # recorded in bisect.tap
+
+	step "6. documentation"
+	"$S/docs.sh" || true   # recorded in docs.tap
+
+	step "7. debug kernel: guest plan with kvm.global_tdp=1"
+	debug=1
+	FLAVOUR=debug record build_kernel_debug "$S/build-kernel.sh" || debug=0
+	[ $debug = 1 ] && { FLAVOUR=debug record build_initramfs_debug "$S/initramfs.sh" || debug=0; }
+	if [ $debug = 1 ]; then
+		PLAN=check GLOBAL_TDP=1 FLAVOUR=debug NAME=check-debug "$S/run-guest.sh" || true   # recorded in check-debug.tap
+	fi
+
+	step "8. make mail (dry run)"
+	record mail_dry_run "$S/mail.sh" || true   # recorded
 fi
 
 step "done in $(( $(date +%s) - start ))s"

@@ -36,7 +36,7 @@ mv .gitignore.new .gitignore
 git init -q -b series
 git config core.autocrlf false
 git config gc.auto 0
-printf '/out/\n' >> .git/info/exclude
+printf '/out*/\n' >> .git/info/exclude
 log "committing the base tree"
 git add -f -A
 harness_git commit -q -m "Linux $BASE_PKG $installed (Debian)" \
