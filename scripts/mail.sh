@@ -34,7 +34,10 @@ out=$(cd "$TREE" && git send-email --from="$from" "${args[@]}" "${patches[@]}" 2
 	printf '%s\n' "$out"
 	die "git send-email --dry-run failed"
 }
-printf '%s\n' "$out" | grep -E '^(Dry-OK|Subject|From|To|Cc|In-Reply-To|References):'
+printf '%s\n' "$out" | awk '
+	/^(Subject|From|To|Cc|In-Reply-To|References):/ { h = 1; print; next }
+	h && /^[ \t]/ { print; next }
+	{ h = 0 }'
 n=$(printf '%s\n' "$out" | grep -c '^Dry-OK' || [ $? = 1 ])
 log "$n of ${#patches[@]} mails would be sent (none was)"
 [ "$n" = ${#patches[@]} ]
