@@ -42,6 +42,7 @@ lint_files() {
 	printf '%s\n' "$f" | sed -e '/^tools\//d' -e '/^$/d'
 }
 
+prev_after='' prev_lint=''
 for c in "${commits[@]}"; do
 	n=$((n + 1))
 	subj=$(git -C "$main" log -1 --format=%s "$c")
@@ -50,7 +51,12 @@ for c in "${commits[@]}"; do
 	mapfile -t lint < <(lint_files "$c")
 	before=$BUILD/logs/lint-$label.before
 	after=$BUILD/logs/lint-$label.after
-	TREE=$wt "$TOP/scripts/lint.sh" "${lint[@]}" > "$before"
+	# The previous commit's "after" is this one's "before" for the same files.
+	if [ -n "$prev_after" ] && [ "${lint[*]}" = "$prev_lint" ]; then
+		cp "$prev_after" "$before"
+	else
+		TREE=$wt "$TOP/scripts/lint.sh" "${lint[@]}" > "$before"
+	fi
 	git -C "$wt" checkout -q --detach "$c"
 	ok=1
 	TREE=$wt "$TOP/scripts/build-kernel.sh" > "$BUILD/logs/bisect-$label.log" 2>&1 || ok=0
@@ -76,6 +82,8 @@ for c in "${commits[@]}"; do
 	# W=1 and sparse: no finding the touched files did not have before.
 	TREE=$wt "$TOP/scripts/lint.sh" "${lint[@]}" > "$after"
 	new=$(comm -13 "$before" "$after")
+	prev_after=$after
+	prev_lint=${lint[*]}
 	if [ -z "$new" ]; then
 		echo "ok lint:$label W=1 and sparse on ${#lint[@]} files, $(wc -l < "$after") findings, none new" | tee -a "$res"
 	else
