@@ -8,7 +8,7 @@ S := scripts
 export GLOBAL_TDP VCPUS MEM HUGEPAGES HUGEPAGES_1G TESTS CMDLINE PLAN FLAVOUR TIMEOUT_SCALE
 
 .PHONY: all help deps tree export series-check build kernel tests initramfs \
-	run check shell quick-check checkpatch bisect docs mail distclean-tree clean
+	run check shell quick-check checkpatch bisect docs mail bench distclean-tree clean
 
 all: help
 
@@ -23,6 +23,7 @@ help:
 	@echo "make shell         boot the test kernel with an interactive shell"
 	@echo "make docs          make SPHINXDIRS=virt htmldocs, judged on the series' documents"
 	@echo "make mail          git send-email --dry-run of patches/ to get_maintainer.pl's list"
+	@echo "make bench         demand vs pre-built vs KVM_PRE_FAULT_MEMORY, table+plot in build/bench/"
 	@echo "variables: GLOBAL_TDP=0|1 VCPUS=N MEM=6G HUGEPAGES=N HUGEPAGES_1G=N TESTS=a,b CMDLINE='...' PLAN=check|run"
 	@echo "           FLAVOUR=debug (KASAN/lockdep kernel; build the default one first) TIMEOUT_SCALE=N"
 
@@ -66,6 +67,9 @@ docs: tree
 
 mail: tree
 	$(S)/mail.sh
+
+bench: build
+	$(S)/bench.sh
 
 check:
 	$(S)/check.sh

@@ -69,6 +69,11 @@ if [ $built = 1 ]; then
 		step "4. guest plan with kvm.global_tdp=$g"
 		PLAN=check GLOBAL_TDP=$g NAME=check-gtdp$g "$S/run-guest.sh" || true   # recorded in check-gtdp$g.tap
 	done
+	# The smoke run of direct_ept_perf_test (-S) is in the plan; make bench's
+	# report must work on its samples.
+	step "4. make bench's report on the benchmark smoke run"
+	record bench_report_smoke "$S/bench-report.py" "$BUILD/logs/check-gtdp1.ktap" \
+		"$BUILD/bench-smoke" "benchmark smoke run of make check" || true   # recorded
 	# Common MMU code must also work with TDP off (shadow paging), where
 	# kvm.global_tdp=1 has to resolve to N.
 	step "4. guest plan with kvm.global_tdp=1 kvm_amd.npt=0 (subset)"

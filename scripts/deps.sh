@@ -7,7 +7,7 @@ set -euo pipefail
 pkgs=(git make gcc bc flex bison libelf-dev libssl-dev cpio xz-utils ccache perl
       kmod qemu-system-x86 busybox-static shellcheck
       python3 python3-ply python3-git sparse python3-sphinx python3-sphinx-rtd-theme
-      git-email libmailtools-perl "$@")
+      git-email libmailtools-perl gnuplot-nox "$@")
 
 missing=()
 for p in "${pkgs[@]}"; do

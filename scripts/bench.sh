@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# make bench: boot the test kernel once and run direct_ept_perf_test
+# (guest/plans/bench.plan), which switches kvm.global_tdp between its VMs;
+# then write the table, the plot and the ratios R1-R4 under build/bench/.
+# PLAN=... runs another plan (e.g. check, for the smoke of make check) and
+# reports on the samples found in it.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+plan=${PLAN:-bench}
+name=${NAME:-$plan-perf}
+out=$BUILD/bench
+mkdir -p "$out"
+
+rc=0
+PLAN=$plan GLOBAL_TDP=1 NAME=$name "$TOP/scripts/run-guest.sh" || rc=$?
+
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+header="$(date -u +%Y-%m-%d) on $(hostname): $(nproc) x ${cpu:-unknown CPU}, $(qemu-system-x86_64 --version | head -n 1), TCG -cpu max (AMD SVM+NPT), L1 guest -smp ${VCPUS:-4}"
+"$TOP/scripts/bench-report.py" "$BUILD/logs/$name.ktap" "$out" "$header"
+exit $rc
