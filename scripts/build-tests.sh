@@ -8,6 +8,11 @@ set -euo pipefail
 hdr=$TREE/out/usr/include
 [ -d "$hdr" ] || die "no uapi headers in $hdr: run scripts/build-kernel.sh"
 kst=$KST
+# The selftests' dependency files name their objects by relative paths, which
+# don't match the targets of an out-of-tree build, so a changed library header
+# (e.g. struct memstress_args) would leave stale test objects linked against
+# the new library.  Build from scratch every time; ccache makes it cheap.
+rm -rf "$kst"
 mkdir -p "$kst"
 
 mapfile -t progs < <("$TOP/scripts/plan-programs.sh")
