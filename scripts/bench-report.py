@@ -36,6 +36,9 @@ def parse(path):
             if kind not in ("sample", "dirty"):
                 continue
             kv = dict(re.findall(r"(\w+)=(\S+)", rest))
+            # Other tests print lines starting with "dirty" too.
+            if not {"mode", "backing", "vcpus", "rep"} <= kv.keys():
+                continue
             rec = {k: (v if k in ("mode", "backing") else int(v))
                    for k, v in kv.items()}
             (samples if kind == "sample" else dirty).append(rec)
