@@ -63,6 +63,21 @@ def fmt_range(values, scale=ms, digits=1):
     return f"{m:.{digits}f} ({min(vals):.{digits}f}-{max(vals):.{digits}f})"
 
 
+def group(records):
+    """Records by (backing, vcpus, mode)."""
+    groups = {}
+    for r in records:
+        groups.setdefault((r["backing"], r["vcpus"], r["mode"]), []).append(r)
+    return groups
+
+
+def table_rows(groups, backings, vcpus, row):
+    """One markdown row per group, in backing, vCPUs, mode order."""
+    return ["| " + " | ".join(row(b, v, m, groups[(b, v, m)])) + " |"
+            for b in backings for v in vcpus for m in MODES
+            if (b, v, m) in groups]
+
+
 def end_to_end(s):
     return s["create_ns"] + s["prefault_ns"] + s["first_ns"]
 
@@ -77,9 +92,7 @@ def main():
         sys.exit(f"bench-report: no sample in {ktap}")
     os.makedirs(outdir, exist_ok=True)
 
-    groups = {}
-    for s in samples:
-        groups.setdefault((s["backing"], s["vcpus"], s["mode"]), []).append(s)
+    groups = group(samples)
     backings = sorted({k[0] for k in groups})
     vcpus = sorted({k[1] for k in groups})
 
@@ -93,50 +106,37 @@ def main():
     out.append("| backing | vCPUs | MiB/vCPU | mode | create | prefault | first | second "
                "| create+prefault+first | faults first | locked first | populate GiB/s |")
     out.append("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for b in backings:
-        for v in vcpus:
-            for m in MODES:
-                g = groups.get((b, v, m))
-                if not g:
-                    continue
-                gib = [s["bytes"] * s["vcpus"] / 2**30 for s in g]
-                pop = [gi / (s["create_ns"] / 1e9) for gi, s in zip(gib, g)
-                       if m.startswith("prebuilt") and s["create_ns"]]
-                out.append("| " + " | ".join([
-                    b, str(v), str(g[0]["bytes"] >> 20), m,
-                    fmt_range([s["create_ns"] for s in g]),
-                    fmt_range([s["prefault_ns"] for s in g]) if m == "prefault" else "-",
-                    fmt_range([s["first_ns"] for s in g]),
-                    fmt_range([s["second_ns"] for s in g]),
-                    fmt_range([end_to_end(s) for s in g]),
-                    str(int(med([s["pf_first"] for s in g]))),
-                    str(int(med([s["locked_first"] for s in g]))),
-                    fmt_range(pop, scale=lambda x: x, digits=2) if pop else "-",
-                ]) + " |")
+    def sample_row(b, v, m, g):
+        gib = [s["bytes"] * s["vcpus"] / 2**30 for s in g]
+        pop = [gi / (s["create_ns"] / 1e9) for gi, s in zip(gib, g)
+               if m.startswith("prebuilt") and s["create_ns"]]
+        return [
+            b, str(v), str(g[0]["bytes"] >> 20), m,
+            fmt_range([s["create_ns"] for s in g]),
+            fmt_range([s["prefault_ns"] for s in g]) if m == "prefault" else "-",
+            fmt_range([s["first_ns"] for s in g]),
+            fmt_range([s["second_ns"] for s in g]),
+            fmt_range([end_to_end(s) for s in g]),
+            str(int(med([s["pf_first"] for s in g]))),
+            str(int(med([s["locked_first"] for s in g]))),
+            fmt_range(pop, scale=lambda x: x, digits=2) if pop else "-",
+        ]
+    out += table_rows(groups, backings, vcpus, sample_row)
 
     if dirty:
-        dgroups = {}
-        for d in dirty:
-            dgroups.setdefault((d["backing"], d["vcpus"], d["mode"]), []).append(d)
         out += ["", "Dirty logging (write pass + harvest per iteration), "
                 "median (min-max) over iterations and repetitions:", ""]
         out.append("| backing | vCPUs | mode | pass ms | harvest ms "
                    "| faults/iter | fast/iter | locked/iter |")
         out.append("|---|---:|---|---:|---:|---:|---:|---:|")
-        for b in backings:
-            for v in vcpus:
-                for m in MODES:
-                    g = dgroups.get((b, v, m))
-                    if not g:
-                        continue
-                    out.append("| " + " | ".join([
-                        b, str(v), m,
-                        fmt_range([d["pass_ns"] for d in g]),
-                        fmt_range([d["harvest_ns"] for d in g]),
-                        str(int(med([d["pf"] for d in g]))),
-                        str(int(med([d["fast"] for d in g]))),
-                        str(int(med([d["locked"] for d in g]))),
-                    ]) + " |")
+        out += table_rows(group(dirty), backings, vcpus, lambda b, v, m, g: [
+            b, str(v), m,
+            fmt_range([d["pass_ns"] for d in g]),
+            fmt_range([d["harvest_ns"] for d in g]),
+            str(int(med([d["pf"] for d in g]))),
+            str(int(med([d["fast"] for d in g]))),
+            str(int(med([d["locked"] for d in g]))),
+        ])
 
     def mfield(b, v, m, fn):
         g = groups.get((b, v, m))
