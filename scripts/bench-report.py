@@ -205,22 +205,23 @@ set logscale x 2
         f.write("unset multiplot\n")
     plotted = subprocess.run(["gnuplot", gp], check=False).returncode == 0
 
-    # Population throughput: the largest memslot, pinned by one thread or
-    # by one per CPU (kvm.global_tdp_pin_threads=1 or 0).
+    # Population throughput: the largest memslot, pinned and mapped by one
+    # thread or by one per CPU (kvm.global_tdp_threads=1 or 0): the whole
+    # memslot ioctl, and the mapping alone (global_tdp_populate_ns).
     pop_lines = []
     for b in backings:
         v = vcpus[-1]
-        rate = {}
-        for m in ("prebuilt_1t", "prebuilt"):
-            g = groups.get((b, v, m))
-            if g:
-                rate[m] = med([s["bytes"] * v / 2**30 / (s["create_ns"] / 1e9)
-                               for s in g])
-        if len(rate) == 2:
-            pop_lines.append(f"population ({b}, {v} x {g[0]['bytes'] >> 20} MiB): "
-                             f"1 thread {rate['prebuilt_1t']:.2f} GiB/s, one per CPU "
-                             f"{rate['prebuilt']:.2f} GiB/s, scaling x"
-                             f"{rate['prebuilt'] / rate['prebuilt_1t']:.2f}")
+        for what, key in (("pin + map", "create_ns"), ("map only", "populate_ns")):
+            rate = {}
+            for m in ("prebuilt_1t", "prebuilt"):
+                g = groups.get((b, v, m))
+                if g and all(s.get(key) for s in g):
+                    rate[m] = med([s["bytes"] * v / 2**30 / (s[key] / 1e9) for s in g])
+            if len(rate) == 2:
+                pop_lines.append(f"population {what} ({b}, {v} x {g[0]['bytes'] >> 20} MiB): "
+                                 f"1 thread {rate['prebuilt_1t']:.2f} GiB/s, one per CPU "
+                                 f"{rate['prebuilt']:.2f} GiB/s, scaling x"
+                                 f"{rate['prebuilt'] / rate['prebuilt_1t']:.2f}")
     if pop_lines:
         out += [""] + pop_lines
 
