@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Boot the test kernel under QEMU TCG (-cpu max: AMD SVM + NPT), run a plan in
 # the guest and judge its KTAP.  Settings (environment or make variables):
-#   PLAN=check|debug|run  plan file guest/plans/$PLAN.plan (default check)
+#   PLAN=check|run   plan file guest/plans/$PLAN.plan   (default check)
 #   GLOBAL_TDP=0|1   kvm.global_tdp                     (default 1)
 #   VCPUS=N MEM=SIZE L1 guest CPUs and memory           (default 4, 6G)
 #   HUGEPAGES=N      2M hugetlb pages reserved at boot  (default 256)
