@@ -5,7 +5,8 @@ SHELL := /bin/bash
 S := scripts
 
 # Settings for the guest runs, passed through the environment.
-export GLOBAL_TDP VCPUS MEM HUGEPAGES HUGEPAGES_1G TESTS CMDLINE PLAN FLAVOUR TIMEOUT_SCALE
+export GLOBAL_TDP VCPUS MEM HUGEPAGES HUGEPAGES_1G TESTS CMDLINE PLAN FLAVOUR TIMEOUT_SCALE \
+	NAME REQUIRE RERUN
 
 .PHONY: all help deps tree export series-check build kernel tests initramfs \
 	run check shell quick-check checkpatch bisect docs mail bench distclean-tree clean
@@ -26,15 +27,17 @@ help:
 	@echo "make bench         demand vs pre-built vs KVM_PRE_FAULT_MEMORY, table+plot in build/bench/"
 	@echo "variables: GLOBAL_TDP=0|1 VCPUS=N MEM=6G HUGEPAGES=N HUGEPAGES_1G=N TESTS=a,b CMDLINE='...' PLAN=check|run"
 	@echo "           FLAVOUR=debug (KASAN/lockdep kernel; build the default one first) TIMEOUT_SCALE=N"
+	@echo "           REQUIRE=a,b (these tests must not SKIP) RERUN=0 (no rerun of a failed test) NAME=run-name"
 
+# Every target that needs a Debian package depends on deps (scripts/deps.sh
+# installs only what is missing), also when build/linux already exists.
 deps:
 	$(S)/deps.sh
 
-build/linux/.git/HEAD:
-	$(S)/deps.sh
+build/linux/.git/HEAD: | deps
 	$(S)/tree.sh
 
-tree: build/linux/.git/HEAD
+tree: deps build/linux/.git/HEAD
 
 export: tree
 	$(S)/export.sh
@@ -62,10 +65,10 @@ shell: build
 quick-check: build
 	$(S)/check.sh --quick
 
-docs: tree
+docs: deps tree
 	$(S)/docs.sh
 
-mail: tree
+mail: deps tree
 	$(S)/mail.sh
 
 bench: build
@@ -74,10 +77,10 @@ bench: build
 check:
 	$(S)/check.sh
 
-checkpatch: tree
+checkpatch: deps tree
 	$(S)/checkpatch.sh
 
-bisect: tree
+bisect: deps tree
 	$(S)/bisect-build.sh
 
 distclean-tree:

@@ -6,7 +6,8 @@ gnuplot data and a PNG plot, and the ratios R1-R4, printed last.
 usage: bench-report.py KTAP OUTDIR [HEADER]
 KTAP is the guest's KTAP log (the program's lines are KTAP diagnostics);
 HEADER is a line describing the machine and date, copied into the report.
-Exits non-zero if the log holds no sample.
+Exits non-zero if the log holds no sample or a sample twice (the samples of
+an attempt that the guest reran are left out).
 """
 import os
 import re
@@ -25,11 +26,29 @@ GOALS = {  # ratio: (goal, definition)
 }
 
 
+# The guest's lines around each test's output (guest/init).
+START = re.compile(r"^# dept: start (\S+):")
+RERUN = re.compile(r"^# dept: (\S+) failed .*; rerunning once$")
+
+
 def parse(path):
+    """The samples of the log.  The samples of a failed attempt that the
+    guest reran are dropped; a sample that appears twice (same mode, backing,
+    vCPUs and repetition; for dirty lines also the iteration) is an error."""
     samples, dirty = [], []
+    attempt = ([], [])  # the current test attempt's samples and dirty lines
+    seen = set()
     with open(path, errors="replace") as f:
-        for line in f:
-            line = line.strip()
+        for raw in f:
+            raw = raw.strip()
+            if START.match(raw) or RERUN.match(raw):
+                # Keep what came before; a rerun discards its failed attempt.
+                if not RERUN.match(raw):
+                    samples += attempt[0]
+                    dirty += attempt[1]
+                attempt = ([], [])
+                continue
+            line = raw
             while line.startswith("#"):
                 line = line[1:].strip()
             kind, _, rest = line.partition(" ")
@@ -41,7 +60,17 @@ def parse(path):
                 continue
             rec = {k: (v if k in ("mode", "backing") else int(v))
                    for k, v in kv.items()}
-            (samples if kind == "sample" else dirty).append(rec)
+            attempt[0 if kind == "sample" else 1].append(rec)
+    samples += attempt[0]
+    dirty += attempt[1]
+    for kind, recs in (("sample", samples), ("dirty", dirty)):
+        for r in recs:
+            key = (kind, r["mode"], r["backing"], r["vcpus"], r["rep"], r.get("iter"))
+            if key in seen:
+                sys.exit(f"bench-report: duplicate {kind} in {path}: mode={r['mode']} "
+                         f"backing={r['backing']} vcpus={r['vcpus']} rep={r['rep']}"
+                         + (f" iter={r['iter']}" if "iter" in r else ""))
+            seen.add(key)
     return samples, dirty
 
 

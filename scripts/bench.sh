@@ -13,7 +13,9 @@ out=$BUILD/bench
 mkdir -p "$out"
 
 rc=0
-PLAN=$plan GLOBAL_TDP=1 NAME=$name "$TOP/scripts/run-guest.sh" || rc=$?
+# Never rerun: a rerun would add a second set of samples (bench-report.py
+# rejects duplicates).
+PLAN=$plan GLOBAL_TDP=1 NAME=$name RERUN=0 "$TOP/scripts/run-guest.sh" || rc=$?
 
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 header="$(date -u +%Y-%m-%d) on $(hostname): $(nproc) x ${cpu:-unknown CPU}, $(qemu-system-x86_64 --version | head -n 1), TCG -cpu max (AMD SVM+NPT), L1 guest -smp ${VCPUS:-4}"

@@ -12,10 +12,17 @@
 #   7. the debug kernel (KASAN, lockdep, ...): the guest plan with
 #      kvm.global_tdp=1; any report in its kernel log fails the run
 #   8. make mail: git send-email --dry-run of the series
-# Each step writes results to build/results/; the last line is
-# "N passed, N failed, N skipped" over all of them.
-# --quick: steps 3 and 4 only, on the scratch tree as it is.
+# Each step writes results to build/results/, and every step that should
+# have run must have left one (a step that died is a failure, never silence);
+# the summary ends with the reruns line and "N passed, N failed, N skipped"
+# over all of them.  The guest runs must not SKIP direct_ept_test or
+# direct_ept_perf_test (REQUIRE).
+# --quick: steps 0, 3 and 4 only, on the scratch tree as it is.
 set -euo pipefail
+# The settings a user may have exported for make run & co. are not for the
+# steps here: each step sets its own.
+unset TESTS CMDLINE MEM VCPUS HUGEPAGES HUGEPAGES_1G PLAN GLOBAL_TDP FLAVOUR \
+	TIMEOUT_SCALE NAME REQUIRE RERUN SHELL_MODE
 . "$(dirname "$0")/lib.sh"
 
 quick=0
@@ -29,14 +36,44 @@ step() { log "[$(( $(date +%s) - start ))s] $*"; }
 
 # record NAME CMD...: run a step, record ok/not ok NAME.
 record() {
-	local name=$1; shift
-	if "$@"; then
+	local name=$1 rc=0; shift
+	"$@" || rc=$?
+	if [ $rc = 0 ]; then
 		echo "ok $name" >> "$R/steps.tap"
 	else
-		echo "not ok $name" >> "$R/steps.tap"
+		echo "not ok $name # exit $rc" >> "$R/steps.tap"
 		return 1
 	fi
 }
+
+# tapstep FILE CMD...: run a step that writes its results to $R/FILE; when it
+# fails without a "not ok" there (it died before or while writing them),
+# record "not ok" under FILE's name without .tap.
+tapstep() {
+	local file=$R/$1 rc=0; shift
+	"$@" || rc=$?
+	if [ $rc != 0 ] && ! grep -q '^not ok ' "$file" 2>/dev/null; then
+		echo "not ok $(basename "$file" .tap) # exit $rc without a failure in $(basename "$file")" >> "$R/steps.tap"
+	fi
+	return $rc
+}
+
+# The steps that must report, whatever happens to the steps before them.
+expect=(shellcheck)
+if [ $quick = 0 ]; then
+	if [ -e "$TREE/.git" ]; then
+		expect+=(series_matches_tree)
+	else
+		expect+=(series_applies export_roundtrip)
+	fi
+	expect+=(checkpatch.tap)
+fi
+expect+=(build_kernel build_selftests build_initramfs check-gtdp0.tap check-gtdp1.tap
+	 bench_report_smoke check-npt0.tap)
+if [ $quick = 0 ]; then
+	expect+=(bisect.tap docs.tap build_kernel_debug build_initramfs_debug check-debug.tap
+		 mail_dry_run)
+fi
 
 step "dependencies"
 "$S/deps.sh"
@@ -55,7 +92,7 @@ if [ $quick = 0 ]; then
 	fi
 
 	step "2. checkpatch --strict"
-	"$S/checkpatch.sh" || true   # recorded per patch in checkpatch.tap
+	tapstep checkpatch.tap "$S/checkpatch.sh" || true   # recorded per patch in checkpatch.tap
 fi
 
 step "3. build"
@@ -67,7 +104,8 @@ record build_kernel "$S/build-kernel.sh" || built=0
 if [ $built = 1 ]; then
 	for g in 0 1; do
 		step "4. guest plan with kvm.global_tdp=$g"
-		PLAN=check GLOBAL_TDP=$g NAME=check-gtdp$g "$S/run-guest.sh" || true   # recorded in check-gtdp$g.tap
+		PLAN=check GLOBAL_TDP=$g NAME=check-gtdp$g REQUIRE=direct_ept_test,direct_ept_perf_test \
+			tapstep "check-gtdp$g.tap" "$S/run-guest.sh" || true   # recorded in check-gtdp$g.tap
 	done
 	# The smoke run of direct_ept_perf_test (-S) is in the plan; make bench's
 	# report must work on its samples.
@@ -77,17 +115,17 @@ if [ $built = 1 ]; then
 	# Common MMU code must also work with TDP off (shadow paging), where
 	# kvm.global_tdp=1 has to resolve to N.
 	step "4. guest plan with kvm.global_tdp=1 kvm_amd.npt=0 (subset)"
-	PLAN=check GLOBAL_TDP=1 CMDLINE=kvm_amd.npt=0 NAME=check-npt0 \
+	PLAN=check GLOBAL_TDP=1 CMDLINE=kvm_amd.npt=0 NAME=check-npt0 REQUIRE=direct_ept_test \
 		TESTS=direct_ept_test,set_memory_region_test,demand_paging_test,memslot_modification_stress_test \
-		"$S/run-guest.sh" || true   # recorded in check-npt0.tap
+		tapstep check-npt0.tap "$S/run-guest.sh" || true   # recorded in check-npt0.tap
 fi
 
 if [ $quick = 0 ]; then
 	step "5. every patch builds on its own, W=1 and sparse"
-	"$S/bisect-build.sh" || true   # recorded in bisect.tap
+	tapstep bisect.tap "$S/bisect-build.sh" || true   # recorded in bisect.tap
 
 	step "6. documentation"
-	"$S/docs.sh" || true   # recorded in docs.tap
+	tapstep docs.tap "$S/docs.sh" || true   # recorded in docs.tap
 
 	step "7. debug kernel: guest plan with kvm.global_tdp=1"
 	debug=1
@@ -97,10 +135,10 @@ if [ $quick = 0 ]; then
 		# check.plan but dirty_log_test (~3 min there; direct_ept_test runs
 		# the same logging modes on pre-built memory), with timeouts ×2, not
 		# ×4 (all tests take < 40 % of that): a TCG hang costs less.
-		tests=$(sed -e 's/#.*//' "$TOP/guest/plans/check.plan" |
-			awk 'NF >= 3 && $1 != "dirty_log_test" { print $1 }' | paste -sd, -)
+		tests=$(plan_lines check | awk '$1 != "dirty_log_test" { print $1 }' | paste -sd, -)
 		PLAN=check TESTS=$tests TIMEOUT_SCALE=2 GLOBAL_TDP=1 FLAVOUR=debug NAME=check-debug \
-			"$S/run-guest.sh" || true   # recorded in check-debug.tap
+			REQUIRE=direct_ept_test,direct_ept_perf_test \
+			tapstep check-debug.tap "$S/run-guest.sh" || true   # recorded in check-debug.tap
 	fi
 
 	step "8. make mail (dry run)"
@@ -108,4 +146,5 @@ if [ $quick = 0 ]; then
 fi
 
 step "done in $(( $(date +%s) - start ))s"
-"$S/summary.sh" "$R"/*.tap
+shopt -s nullglob
+"$S/summary.sh" --expect "$(IFS=,; echo "${expect[*]}")" "$R"/*.tap

@@ -4,9 +4,9 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-pkgs=(git make gcc bc flex bison libelf-dev libssl-dev cpio xz-utils ccache perl
+pkgs=(git make gcc bc flex bison libelf-dev libssl-dev cpio xz-utils ccache perl rsync
       kmod qemu-system-x86 busybox-static shellcheck
-      python3 python3-ply python3-git sparse python3-sphinx python3-sphinx-rtd-theme
+      python3 python3-ply python3-git python3-yaml sparse python3-sphinx python3-sphinx-rtd-theme
       git-email libmailtools-perl gnuplot-nox "$@")
 
 missing=()

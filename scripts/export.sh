@@ -9,9 +9,12 @@ set -euo pipefail
 out=${1:-$TOP/patches}
 [ -e "$TREE/.git" ] || die "no scratch tree: run make tree"
 
-# Identity for the cover letter's From: the project's configured one.
-name=$(git -C "$TOP" config user.name) || die "git user.name is not set"
-email=$(git -C "$TOP" config user.email) || die "git user.email is not set"
+# The cover letter's From: (format-patch takes the committer identity) is the
+# author of the series' first commit, never the user's git identity, and its
+# Date: the date of the last one: the same files on every machine.
+author=$(series_author)
+name=${author%%$'\n'*}
+email=${author#*$'\n'}
 head_date=$(git -C "$TREE" log -1 --format=%aI series)
 
 tmp=$(mktemp -d)
@@ -19,6 +22,7 @@ trap 'rm -rf "$tmp"' EXIT
 
 # Ignore personal git configuration so the format does not vary by machine.
 GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 \
+GIT_AUTHOR_NAME=$name GIT_AUTHOR_EMAIL=$email \
 GIT_COMMITTER_NAME=$name GIT_COMMITTER_EMAIL=$email GIT_COMMITTER_DATE=$head_date \
 	git -C "$TREE" format-patch -q -o "$tmp" \
 		--cover-letter --cover-from-description=subject \

@@ -29,12 +29,74 @@ die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 # Fixed identity and dates for commits the harness makes itself, so that the
 # base commit (and with it "base-commit:" in the cover letter) is the same on
-# every machine.
+# every machine; the user's and the system's git configuration are ignored
+# (no identity needed, no commit.gpgsign, hooks path, ...).  "git am
+# --committer-date-is-author-date" still takes each commit's date from its
+# patch.
 harness_git() {
+	GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 \
 	GIT_AUTHOR_NAME=harness GIT_AUTHOR_EMAIL=harness@localhost \
 	GIT_COMMITTER_NAME=harness GIT_COMMITTER_EMAIL=harness@localhost \
 	GIT_AUTHOR_DATE='2000-01-01T00:00:00Z' GIT_COMMITTER_DATE='2000-01-01T00:00:00Z' \
 		git "$@"
+}
+
+# The author of the series' first commit in the scratch tree, as two lines,
+# name and email: the From: of the cover letter and of make mail.  Call it as
+# author=$(series_author), so that a failure stops the caller.
+series_author() {
+	local first
+	first=$(git -C "$TREE" rev-list --reverse "$BASE_TAG..series" | sed -n 1p)
+	[ -n "$first" ] || die "no commits in $BASE_TAG..series of $TREE"
+	git -C "$TREE" log -1 --format='%an%n%ae' "$first"
+}
+
+# Test plans (guest/plans/NAME.plan): one test a line, "name timeout(s)
+# program [args]"; "#" starts a comment, also after a test; blank lines are
+# ignored.  guest/init strips them with the same sed expression, so host and
+# guest see the same lines.
+PLAN_SED='s/#.*//;s/[[:space:]]*$//;/^$/d'
+PLANS=$TOP/guest/plans
+
+# plan_lines NAME: the lines of plan NAME, comments stripped; fails (with a
+# message) on a missing plan, a malformed line or a test named twice.  Call
+# it as lines=$(plan_lines NAME), or in a pipeline under pipefail.
+plan_lines() {
+	local f=$PLANS/$1.plan
+	if [ ! -f "$f" ]; then
+		local p all=''
+		for p in "$PLANS"/*.plan; do
+			p=${p##*/}
+			all+=" ${p%.plan}"
+		done
+		die "no plan '$1' ($f); the plans are:$all"
+	fi
+	sed -e "$PLAN_SED" "$f" | awk -v f="$f" '
+		NF < 3 || $2 !~ /^[0-9]+$/ || $2 == 0 {
+			printf "error: %s: not \"name timeout(s) program [args]\": %s\n", f, $0 > "/dev/stderr"
+			bad = 1
+		}
+		seen[$1]++ == 1 {
+			printf "error: %s: test %s is named twice\n", f, $1 > "/dev/stderr"
+			bad = 1
+		}
+		{ print }
+		END { exit bad }'
+}
+
+# plan_check_names LINES VAR LIST: die unless every name of the comma-separated
+# LIST (the value of variable VAR) is a test of the plan whose lines
+# (plan_lines) are LINES.
+plan_check_names() {
+	local lines=$1 var=$2 list=$3 t names
+	local -a want
+	names=$(awk '{ print $1 }' <<< "$lines")
+	IFS=, read -ra want <<< "$list"
+	[ ${#want[@]} -gt 0 ] || die "$var is set but names no test"
+	for t in "${want[@]}"; do
+		grep -qxF -- "$t" <<< "$names" ||
+			die "$var names '$t', which the plan does not have (its tests: $(paste -sd' ' - <<< "$names"))"
+	done
 }
 
 kmake() {

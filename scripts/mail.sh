@@ -29,8 +29,16 @@ args=(--dry-run --confirm=never --8bit-encoding=UTF-8 --thread
 for a in "${to[@]}"; do args+=(--to="$a"); done
 for a in "${cc[@]}"; do args+=(--cc="$a"); done
 
-from="$(git -C "$TOP" config user.name) <$(git -C "$TOP" config user.email)>"
-out=$(cd "$TREE" && git send-email --from="$from" "${args[@]}" "${patches[@]}" 2>&1) || {
+# From: the series' author, as in the patches and the cover letter; no git
+# identity or personal configuration of the user is read (the output is the
+# same on every machine).
+author=$(series_author)
+name=${author%%$'\n'*}
+email=${author#*$'\n'}
+out=$(cd "$TREE" && GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 \
+	GIT_AUTHOR_NAME=$name GIT_AUTHOR_EMAIL=$email \
+	GIT_COMMITTER_NAME=$name GIT_COMMITTER_EMAIL=$email \
+	git send-email --from="$name <$email>" "${args[@]}" "${patches[@]}" 2>&1) || {
 	printf '%s\n' "$out"
 	die "git send-email --dry-run failed"
 }

@@ -4,4 +4,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-cat "$TOP"/guest/plans/*.plan | sed -e 's/#.*//' | awk 'NF >= 3 { print $3 }' | sort -u
+for f in "$PLANS"/*.plan; do
+	p=${f##*/}
+	plan_lines "${p%.plan}"
+done | awk '{ print $3 }' | sort -u

@@ -6,15 +6,20 @@
 #   VCPUS=N MEM=SIZE L1 guest CPUs and memory           (default 4, 6G)
 #   HUGEPAGES=N      2M hugetlb pages reserved at boot  (default 256)
 #   HUGEPAGES_1G=N   1G hugetlb pages reserved at boot  (default 1)
-#   TESTS=a,b        run only these tests of the plan
+#   TESTS=a,b        run only these tests of the plan (each must be in it)
+#   REQUIRE=a,b      these tests must not SKIP (each must be selected)
+#   RERUN=0|1        rerun a failed test once (default 1; 0 for PLAN=bench)
 #   FLAVOUR=debug    boot the debug kernel (KASAN, lockdep, ...)
 #   TIMEOUT_SCALE=N  multiply the plan's timeouts by N  (default 1; 4 for debug)
 #   CMDLINE="..."    extra kernel parameters (kvm.X=V reach insmod of kvm.ko)
 #   NAME=...         name of the run in build/logs and build/results
 #   SHELL_MODE=1     interactive shell on the console instead of a plan
-# Prints the KTAP as it arrives, then "N passed, N failed, N skipped"; exits
-# non-zero on any failure, on a guest that did not finish its plan, and on a
-# kernel splat (WARNING, BUG, KASAN, lockdep, ...) in the guest's log.
+# Dies before booting on a plan that doesn't exist and on a TESTS or REQUIRE
+# name the plan doesn't have.  Prints the KTAP as it arrives, then the
+# summary; exits non-zero on any failure, on a guest that bailed out, ran no
+# test or did not finish its plan, on a SKIP of a REQUIRE'd test, and on a
+# kernel splat (WARNING, BUG, KASAN, lockdep, RCU stall, ...) in the guest's
+# log.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -27,20 +32,47 @@ vcpus=${VCPUS:-4}
 mem=${MEM:-6G}
 name=${NAME:-$plan-gtdp$gtdp${FLAVOUR:+-$FLAVOUR}}
 tscale=${TIMEOUT_SCALE:-$([ -n "$FLAVOUR" ] && echo 4 || echo 1)}
+# The benchmark is never rerun: a rerun would mix samples of two attempts.
+rerun=${RERUN:-$([ "$plan" = bench ] && echo 0 || echo 1)}
+case "$gtdp" in 0|1) ;; *) die "GLOBAL_TDP must be 0 or 1" ;; esac
+case "$tscale" in [1-9] | [1-9][0-9]) ;; *) die "TIMEOUT_SCALE must be 1..99" ;; esac
+case "$rerun" in 0|1) ;; *) die "RERUN must be 0 or 1" ;; esac
+
+# The plan, and the names asked for, before anything boots.
+planlines=$(plan_lines "$plan")
+if [ -n "${TESTS:-}" ]; then
+	plan_check_names "$planlines" TESTS "$TESTS"
+fi
+if [ -n "${REQUIRE:-}" ]; then
+	plan_check_names "$planlines" REQUIRE "$REQUIRE"
+	if [ -n "${TESTS:-}" ]; then
+		IFS=, read -ra req <<< "$REQUIRE"
+		for t in "${req[@]}"; do
+			case ",$TESTS," in *",$t,"*) ;; *) die "REQUIRE names '$t', which TESTS does not select" ;; esac
+		done
+	fi
+fi
+
 kernel=$OBJ/arch/x86/boot/bzImage
 initrd=$INITRAMFS
 [ -f "$kernel" ] || die "no kernel: run make build"
 [ -f "$initrd" ] || die "no initramfs: run make build"
-case "$gtdp" in 0|1) ;; *) die "GLOBAL_TDP must be 0 or 1" ;; esac
-case "$tscale" in [1-9] | [1-9][0-9]) ;; *) die "TIMEOUT_SCALE must be 1..99" ;; esac
 
-append="console=ttyS0 panic=-1 oops=panic kvm.global_tdp=$gtdp dept.plan=$plan dept.hugepages=${HUGEPAGES:-256}"
+# kvm_amd.dump_invalid_vmcb: a VMRUN that fails on an invalid VMCB dumps it
+# to the kernel log (ignored where kvm_amd isn't loaded).
+append="console=ttyS0 panic=-1 oops=panic kvm.global_tdp=$gtdp kvm_amd.dump_invalid_vmcb=1"
+append="$append dept.plan=$plan dept.hugepages=${HUGEPAGES:-256}"
 append="$append hugepagesz=1G hugepages=${HUGEPAGES_1G:-1}"
-[ "$tscale" != 1 ] && append="$append dept.tscale=$tscale"
-[ -n "${TESTS:-}" ] && append="$append dept.only=$TESTS"
-[ -n "${CMDLINE:-}" ] && append="$append $CMDLINE"
+if [ "$tscale" != 1 ]; then append="$append dept.tscale=$tscale"; fi
+if [ "$rerun" = 0 ]; then append="$append dept.rerun=0"; fi
+if [ -n "${TESTS:-}" ]; then append="$append dept.only=$TESTS"; fi
+if [ -n "${CMDLINE:-}" ]; then append="$append $CMDLINE"; fi
+# ivshmem-plain: 4 MiB of plain RAM behind a PCI BAR, the only device
+# direct_ept_test writes to (its VM_PFNMAP memslot; the test looks for
+# exactly this vendor:device ID and never opens any other device).
 qemu=(qemu-system-x86_64 -accel "tcg,thread=multi" -cpu max -smp "$vcpus" -m "$mem"
-      -no-reboot -nic none -kernel "$kernel" -initrd "$initrd")
+      -no-reboot -nic none -kernel "$kernel" -initrd "$initrd"
+      -object "memory-backend-ram,id=ivshmem,size=4M" -device "ivshmem-plain,memdev=ivshmem")
 
 if [ "${SHELL_MODE:-0}" = 1 ]; then
 	exec "${qemu[@]}" -nographic -append "$append dept.shell=1"
@@ -54,15 +86,17 @@ ktap=$logs/$name.ktap
 : > "$console"
 : > "$ktap"
 
-# Guest time limits: every selected test may run twice, plus boot; and the
-# guest is taken as hung when its KTAP is silent for longer than the longest
-# test timeout (the guest kills a test at its timeout and reports it).
-read -r limit stall < <(sed -e 's/#.*//' "$TOP/guest/plans/$plan.plan" | awk -v only="${TESTS:-}" -v s="$tscale" '
-	NF >= 3 && (only == "" || index("," only ",", "," $1 ",")) {
-		t += 2 * $2 * s
+# Guest time limits, in wall time: every selected test may run twice (once
+# without reruns), each attempt up to its timeout plus the guest's 10 s grace
+# between SIGTERM and SIGKILL, plus boot; and the guest is taken as hung when
+# its KTAP is silent for longer than the longest test timeout (the guest
+# kills a test at its timeout and reports it).
+read -r limit stall < <(awk -v only="${TESTS:-}" -v s="$tscale" -v a=$((rerun + 1)) '
+	only == "" || index("," only ",", "," $1 ",") {
+		t += a * ($2 * s + 10)
 		if ($2 * s > m) m = $2 * s
 	}
-	END { print t + 120, m + 90 }')
+	END { print t + 120, m + 100 }' <<< "$planlines")
 
 log "booting $name: -smp $vcpus -m $mem, $append (limit ${limit}s)"
 "${qemu[@]}" -display none -monitor none \
@@ -72,18 +106,19 @@ tail -n +1 -f --pid=$qpid "$ktap" | sed -u 's/\r$//' &
 tpid=$!
 qrc=0
 timed_out=''
-waited=0
+started=$(date +%s)
+last_change=$started
 last_size=0
-quiet=0
 while kill -0 $qpid 2>/dev/null; do
+	now=$(date +%s)
 	size=$(stat -c %s "$ktap")
 	if [ "$size" != "$last_size" ]; then
 		last_size=$size
-		quiet=0
+		last_change=$now
 	fi
-	if [ $waited -ge "$limit" ]; then
+	if [ $((now - started)) -ge "$limit" ]; then
 		timed_out="no end after ${limit}s"
-	elif [ $quiet -ge "$stall" ]; then
+	elif [ $((now - last_change)) -ge "$stall" ]; then
 		timed_out="no output for ${stall}s"
 	fi
 	if [ -n "$timed_out" ]; then
@@ -91,38 +126,88 @@ while kill -0 $qpid 2>/dev/null; do
 		break
 	fi
 	sleep 1
-	waited=$((waited + 1))
-	quiet=$((quiet + 1))
 done
 wait $qpid || qrc=$?
 wait $tpid || true   # tail ends with QEMU; its status says nothing
 
 tr -d '\r' < "$ktap" > "$ktap.clean"
 res=$results/$name.tap
-awk -v run="$name" -v timed_out="$timed_out" -v qrc=$qrc '
+# One result per test, "RUN:TEST", with the guest's comment (the reason of a
+# failure, "rerun: ..." for a pass on the rerun); "# subtest skip:" lines for
+# the subtests that an ok direct_ept_test skipped (nested KTAP "ok N # SKIP"
+# results and "... skipped" diagnostics of its last attempt).
+awk -v run="$name" -v timed_out="$timed_out" -v qrc=$qrc -v require="${REQUIRE:-}" \
+    -v subtests=direct_ept_test '
+	BEGIN {
+		n = split(require, r, ",")
+		for (i = 1; i <= n; i++) req[r[i]] = 1
+		n = split(subtests, r, ",")
+		for (i = 1; i <= n; i++) sub_of[r[i]] = 1
+	}
+	/^Bail out!/ { if (bail == "") bail = $0 }
 	/^1\.\.[0-9]+/ { planned = substr($1, 4) + 0 }
 	/^# dept: end of plan/ { done = 1 }
+	/^# dept: start / { cur = $4; sub(/:$/, "", cur); skips = ""; bare = "" }
+	/^# dept: .* rerunning once$/ { skips = ""; bare = "" }
+	# Nested KTAP of the current test: "# ok N [name] # SKIP [reason]".
+	(cur in sub_of) && /^# ok [0-9]+ .*# SKIP/ {
+		l = $0; sub(/^# ok [0-9]+ */, "", l)
+		nm = l; sub(/ *# SKIP.*/, "", nm)
+		rs = l; sub(/.*# SKIP */, "", rs)
+		if (nm == "") {
+			if (match(rs, /^[A-Za-z0-9_-]+: /)) {
+				nm = substr(rs, 1, RLENGTH - 2); rs = substr(rs, RLENGTH + 1)
+			} else if (rs ~ /^[A-Za-z0-9_-]+$/) {
+				nm = rs; rs = ""
+			} else {
+				nm = "?"
+			}
+		}
+		if (rs == "") bare = bare (bare == "" ? "" : ", ") nm
+		else skips = skips "# subtest skip: " run ":" cur ":" nm " (" rs ")\n"
+		next
+	}
+	# Its diagnostics about parts it skipped ("1G part skipped: ...").
+	(cur in sub_of) && /^# # / && tolower($0) ~ /skipp(ed|ing)/ {
+		skips = skips "# subtest skip: " run ":" cur ": " substr($0, 5) "\n"
+		next
+	}
 	/^ok / || /^not ok / {
 		line = $0; ok = (line ~ /^ok /)
 		sub(/^(not )?ok [0-9]+ /, "", line)
 		tname = line; sub(/ #.*/, "", tname)
-		skip = ok && line ~ /# SKIP/
+		comment = ""
+		if (line ~ / # /) { comment = line; sub(/^[^#]* # /, " # ", comment) }
+		skip = ok && comment ~ /^ # SKIP/
 		seen++
-		printf "%s %s:%s%s\n", ok ? "ok" : "not ok", run, tname, skip ? " # SKIP" : ""
+		if (skip && (tname in req)) {
+			rs = substr(comment, 9)
+			printf "not ok %s:%s # skipped, but REQUIRE says it must run%s\n", run, tname, rs == "" ? "" : " (" rs ")"
+			next
+		}
+		printf "%s %s:%s%s\n", ok ? "ok" : "not ok", run, tname, comment
+		if (ok && !skip && tname == cur) {
+			printf "%s", skips
+			if (bare != "")
+				printf "# subtest skip: %s:%s: not run in this configuration: %s\n", run, cur, bare
+		}
 	}
 	END {
-		if (!done || seen < planned) {
+		if (bail != "")
+			printf "not ok %s:guest # %s\n", run, bail
+		else if (!done || seen < planned)
 			printf "not ok %s:guest # the guest did not finish its plan (%d of %d results, %s, qemu exit %d)\n",
-				run, seen, planned, timed_out ? "timed out" : "no timeout", qrc
-		}
+				run, seen, planned, timed_out ? "timed out: " timed_out : "no timeout", qrc
+		else if (seen == 0)
+			printf "not ok %s:guest # no test ran\n", run
 	}' "$ktap.clean" > "$res"
 
 # Kernel splats fail the run even when every test passed.
-splat='(WARNING:|BUG:|Oops|general protection fault|KASAN|UBSAN|kernel BUG|possible (recursive|circular) locking|DEBUG_LOCKS_WARN_ON|INFO: lockdep is turned off|INFO: task .* blocked|Kernel panic|Call Trace:)'
+splat='(WARNING:|BUG:|Oops|general protection fault|KASAN|UBSAN|kernel BUG|possible (recursive|circular) locking|DEBUG_LOCKS_WARN_ON|INFO: lockdep is turned off|INFO: task .* blocked|rcu: INFO: rcu_.* detected stalls|self-detected stall|soft lockup|Kernel panic|Call Trace:)'
 if grep -Eq "$splat" "$console"; then
 	echo "not ok $name:kernel_log # kernel splat in $console" >> "$res"
 	echo "--- kernel log of $name (splat) ---"
-	grep -E -B5 -A30 "$splat" "$console" | head -n 120
+	grep -E -B5 -A30 "$splat" "$console" | sed -n 1,120p
 else
 	echo "ok $name:kernel_log" >> "$res"
 fi

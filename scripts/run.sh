@@ -5,13 +5,21 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
+export PLAN=${PLAN:-run}
 if [ -n "${GLOBAL_TDP:-}" ]; then
-	exec env PLAN="${PLAN:-run}" "$TOP/scripts/run-guest.sh"
+	exec "$TOP/scripts/run-guest.sh"
+fi
+
+# A plan or test name that doesn't exist stops here, before two boots (and
+# before a table from the logs of an earlier run).
+lines=$(plan_lines "$PLAN")
+if [ -n "${TESTS:-}" ]; then
+	plan_check_names "$lines" TESTS "$TESTS"
 fi
 
 rc=0
 for g in 1 0; do
-	PLAN="${PLAN:-run}" GLOBAL_TDP=$g NAME="run-gtdp$g" "$TOP/scripts/run-guest.sh" || rc=1
+	GLOBAL_TDP=$g NAME="run-gtdp$g" "$TOP/scripts/run-guest.sh" || rc=1
 done
 
 # The workload's lines, as direct_ept_test prints them (see first_touch_faults()).

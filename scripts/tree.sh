@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Create build/linux: a git tree of the pristine base source (commit tagged
 # "base"), with the series from patches/ applied by git am on branch "series".
-# Refuses to touch an existing tree; "make distclean-tree" removes it.
+# Refuses to touch an existing tree; "make distclean-tree" removes it.  The
+# tree is made in a temporary directory under build/ and moved to build/linux
+# only when the whole series applied: a failed git am leaves no build/linux
+# (the tree where it stopped is kept as build/linux-am-failed).  No git
+# identity or configuration of the user is needed or used.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -20,28 +24,33 @@ tarball=/usr/src/$BASE_PKG.tar.xz
 [ -f "$tarball" ] || die "$tarball missing: is $BASE_PKG installed?"
 
 mkdir -p "$BUILD"
-tmp=$(mktemp -d "$BUILD/unpack.XXXXXX")
+# Built in a temporary directory and moved into place only when complete, so
+# that no half-made tree (e.g. after a failed git am) is ever at $TREE.
+tmp=$(mktemp -d "$BUILD/tree.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 log "unpacking $tarball"
 tar -C "$tmp" -xf "$tarball"
-mv "$tmp/$BASE_PKG" "$TREE"
+work=$tmp/$BASE_PKG
+[ -d "$work" ] || die "$tarball has no $BASE_PKG/ directory"
 
-cd "$TREE"
+cd "$work"
 # Debian appends a packaging block to the top-level .gitignore whose "/*"
 # pattern ignores every untracked file below the top-level directories, so
 # "git add" of a new kernel file would silently do nothing.  Cut it off.
 awk '/^# Debian packaging/ || $0 == "/*" { exit } { print }' .gitignore > .gitignore.new
 mv .gitignore.new .gitignore
 
-git init -q -b series
-git config core.autocrlf false
-git config gc.auto 0
+# Every git command here runs as harness_git: fixed identity, no personal
+# configuration, so the tree is the same for everybody.
+harness_git init -q -b series
+harness_git config core.autocrlf false
+harness_git config gc.auto 0
 printf '/out*/\n' >> .git/info/exclude
 log "committing the base tree"
-git add -f -A
+harness_git add -f -A
 harness_git commit -q -m "Linux $BASE_PKG $installed (Debian)" \
 	-m "Pristine source from Debian's $BASE_PKG package, with the Debian packaging block removed from the top-level .gitignore."
-git tag "$BASE_TAG"
+harness_git tag "$BASE_TAG"
 
 series=$TOP/patches/series
 if [ -s "$series" ]; then
@@ -50,13 +59,23 @@ if [ -s "$series" ]; then
 	for f in "${files[@]}"; do
 		[ -f "$TOP/patches/$f" ] || die "patches/series names $f, which does not exist"
 	done
-	(cd "$TOP/patches" && git -C "$TREE" am -q --committer-date-is-author-date "${files[@]/#/$TOP/patches/}") ||
-		die "the series does not apply to the base (git am stopped; see $TREE)"
+	# Authors and dates come from the patches; the committer is "harness",
+	# with the author's date, so the commits are the same on every machine.
+	if ! (cd "$TOP/patches" && harness_git -C "$work" am -q --committer-date-is-author-date \
+		"${files[@]/#/$TOP/patches/}"); then
+		failed=$BUILD/linux-am-failed
+		rm -rf "$failed"
+		mv "$work" "$failed"
+		die "the series does not apply to the base (git am stopped; no $TREE was made; the tree where it stopped is $failed, remove it when done)"
+	fi
 	cover=$TOP/patches/0000-cover-letter.patch
 	if [ -f "$cover" ]; then
 		"$TOP/scripts/cover.sh" read "$cover" > .git/cover-description
-		git config branch.series.description "$(cat .git/cover-description)"
+		harness_git config branch.series.description "$(cat .git/cover-description)"
 		rm .git/cover-description
 	fi
 fi
+cd "$TOP"
+[ -e "$TREE" ] && die "$TREE appeared while it was being made; the new tree is discarded"
+mv "$work" "$TREE"
 log "scratch tree ready: $TREE (branch series, base tag $BASE_TAG)"
