@@ -5,11 +5,11 @@ SHELL := /bin/bash
 S := scripts
 
 # Settings for the guest runs, passed through the environment.
-export GLOBAL_TDP VCPUS MEM HUGEPAGES HUGEPAGES_1G TESTS CMDLINE PLAN FLAVOUR TIMEOUT_SCALE \
+export GLOBAL_TDP VCPUS MEM HUGEPAGES HUGEPAGES_1G TESTS CMDLINE PLAN FLAVOUR TIMEOUT_SCALE SOAK_N QEMU \
 	NAME REQUIRE RERUN
 
 .PHONY: all help deps tree export series-check build kernel tests initramfs \
-	run check shell quick-check checkpatch bisect docs mail bench distclean-tree clean
+	run check shell quick-check checkpatch bisect docs mail bench soak distclean-tree clean
 
 all: help
 
@@ -25,6 +25,7 @@ help:
 	@echo "make docs          make SPHINXDIRS=virt htmldocs, judged on the series' documents"
 	@echo "make mail          git send-email --dry-run of patches/ to get_maintainer.pl's list"
 	@echo "make bench         demand vs pre-built vs KVM_PRE_FAULT_MEMORY, table+plot in build/bench/"
+	@echo "make soak          loop the tests that showed the nested SVM corruption (SOAK_N=40 runs each, both modes)"
 	@echo "variables: GLOBAL_TDP=0|1 VCPUS=N MEM=6G HUGEPAGES=N HUGEPAGES_1G=N TESTS=a,b CMDLINE='...' PLAN=check|run"
 	@echo "           FLAVOUR=debug (KASAN/lockdep kernel; build the default one first) TIMEOUT_SCALE=N"
 	@echo "           REQUIRE=a,b (these tests must not SKIP) RERUN=0 (no rerun of a failed test) NAME=run-name"
@@ -73,6 +74,9 @@ mail: deps tree
 
 bench: build
 	$(S)/bench.sh
+
+soak: build
+	$(S)/soak.sh
 
 check:
 	$(S)/check.sh

@@ -18,6 +18,8 @@ BASE_TAG=base
 
 BASE_PKG=$(sed -n 's/^BASE_PKG *:= *//p' "$TOP/base.mk")
 BASE_VERSION=$(sed -n 's/^BASE_VERSION *:= *//p' "$TOP/base.mk")
+# The emulator of the test guests (QEMU=... to try another build).
+QEMU=${QEMU:-qemu-system-x86_64}
 
 export CCACHE_BASEDIR=$TOP
 export CCACHE_NOHASHDIR=1

@@ -9,6 +9,8 @@
 #   TESTS=a,b        run only these tests of the plan (each must be in it)
 #   REQUIRE=a,b      these tests must not SKIP (each must be selected)
 #   RERUN=0|1        rerun a failed test once (default 1; 0 for PLAN=bench)
+#   REPEAT=N         run each selected test N times, as NAME.1 .. NAME.N
+#                    (default 1; make soak)
 #   FLAVOUR=debug    boot the debug kernel (KASAN, lockdep, ...)
 #   TIMEOUT_SCALE=N  multiply the plan's timeouts by N  (default 1; 4 for debug)
 #   CMDLINE="..."    extra kernel parameters (kvm.X=V reach insmod of kvm.ko)
@@ -37,6 +39,8 @@ rerun=${RERUN:-$([ "$plan" = bench ] && echo 0 || echo 1)}
 case "$gtdp" in 0|1) ;; *) die "GLOBAL_TDP must be 0 or 1" ;; esac
 case "$tscale" in [1-9] | [1-9][0-9]) ;; *) die "TIMEOUT_SCALE must be 1..99" ;; esac
 case "$rerun" in 0|1) ;; *) die "RERUN must be 0 or 1" ;; esac
+repeat=${REPEAT:-1}
+case "$repeat" in [1-9] | [1-9][0-9] | [1-9][0-9][0-9]) ;; *) die "REPEAT must be 1..999" ;; esac
 
 # The plan, and the names asked for, before anything boots.
 planlines=$(plan_lines "$plan")
@@ -65,12 +69,13 @@ append="$append dept.plan=$plan dept.hugepages=${HUGEPAGES:-256}"
 append="$append hugepagesz=1G hugepages=${HUGEPAGES_1G:-1}"
 if [ "$tscale" != 1 ]; then append="$append dept.tscale=$tscale"; fi
 if [ "$rerun" = 0 ]; then append="$append dept.rerun=0"; fi
+if [ "$repeat" != 1 ]; then append="$append dept.repeat=$repeat"; fi
 if [ -n "${TESTS:-}" ]; then append="$append dept.only=$TESTS"; fi
 if [ -n "${CMDLINE:-}" ]; then append="$append $CMDLINE"; fi
 # ivshmem-plain: 4 MiB of plain RAM behind a PCI BAR, the only device
 # direct_ept_test writes to (its VM_PFNMAP memslot; the test looks for
 # exactly this vendor:device ID and never opens any other device).
-qemu=(qemu-system-x86_64 -accel "tcg,thread=multi" -cpu max -smp "$vcpus" -m "$mem"
+qemu=("$QEMU" -accel "tcg,thread=multi" -cpu max -smp "$vcpus" -m "$mem"
       -no-reboot -nic none -kernel "$kernel" -initrd "$initrd"
       -object "memory-backend-ram,id=ivshmem,size=4M" -device "ivshmem-plain,memdev=ivshmem")
 
@@ -91,14 +96,14 @@ ktap=$logs/$name.ktap
 # between SIGTERM and SIGKILL, plus boot; and the guest is taken as hung when
 # its KTAP is silent for longer than the longest test timeout (the guest
 # kills a test at its timeout and reports it).
-read -r limit stall < <(awk -v only="${TESTS:-}" -v s="$tscale" -v a=$((rerun + 1)) '
+read -r limit stall < <(awk -v only="${TESTS:-}" -v s="$tscale" -v a=$(((rerun + 1) * repeat)) '
 	only == "" || index("," only ",", "," $1 ",") {
 		t += a * ($2 * s + 10)
 		if ($2 * s > m) m = $2 * s
 	}
 	END { print t + 120, m + 100 }' <<< "$planlines")
 
-log "booting $name: -smp $vcpus -m $mem, $append (limit ${limit}s)"
+log "booting $name under $("$QEMU" --version | head -n 1): -smp $vcpus -m $mem, $append (limit ${limit}s)"
 "${qemu[@]}" -display none -monitor none \
 	-serial "file:$console" -serial "file:$ktap" -append "$append" &
 qpid=$!
