@@ -5,7 +5,7 @@ SHELL := /bin/bash
 S := scripts
 
 # Settings for the guest runs, passed through the environment.
-export GLOBAL_TDP VCPUS MEM HUGEPAGES HUGEPAGES_1G TESTS CMDLINE PLAN FLAVOUR TIMEOUT_SCALE SOAK_N QEMU \
+export GLOBAL_TDP VCPUS MEM HUGEPAGES HUGEPAGES_1G TESTS CMDLINE PLAN FLAVOUR TIMEOUT_SCALE SOAK_N QEMU TCG_THREAD \
 	NAME REQUIRE RERUN
 
 .PHONY: all help deps tree export series-check build kernel tests initramfs \

@@ -22,7 +22,7 @@ set -euo pipefail
 # The settings a user may have exported for make run & co. are not for the
 # steps here: each step sets its own.
 unset TESTS CMDLINE MEM VCPUS HUGEPAGES HUGEPAGES_1G PLAN GLOBAL_TDP FLAVOUR \
-	TIMEOUT_SCALE NAME REQUIRE RERUN SHELL_MODE
+	TIMEOUT_SCALE NAME REQUIRE RERUN SHELL_MODE TCG_THREAD REPEAT
 . "$(dirname "$0")/lib.sh"
 
 quick=0

@@ -13,6 +13,10 @@
 #                    (default 1; make soak)
 #   FLAVOUR=debug    boot the debug kernel (KASAN, lockdep, ...)
 #   TIMEOUT_SCALE=N  multiply the plan's timeouts by N  (default 1; 4 for debug)
+#   TCG_THREAD=single|multi  TCG's threading (default single, which doubles
+#                    the timeouts; make bench uses multi): multi-threaded TCG
+#                    corrupts nested SVM guests now and then (README,
+#                    "Known problems")
 #   CMDLINE="..."    extra kernel parameters (kvm.X=V reach insmod of kvm.ko)
 #   NAME=...         name of the run in build/logs and build/results
 #   SHELL_MODE=1     interactive shell on the console instead of a plan
@@ -34,6 +38,12 @@ vcpus=${VCPUS:-4}
 mem=${MEM:-6G}
 name=${NAME:-$plan-gtdp$gtdp${FLAVOUR:+-$FLAVOUR}}
 tscale=${TIMEOUT_SCALE:-$([ -n "$FLAVOUR" ] && echo 4 || echo 1)}
+tcg_thread=${TCG_THREAD:-single}
+case "$tcg_thread" in
+single) tscale=$((tscale * 2)) ;;   # one host thread for all vCPUs
+multi) ;;
+*) die "TCG_THREAD must be single or multi" ;;
+esac
 # The benchmark is never rerun: a rerun would mix samples of two attempts.
 rerun=${RERUN:-$([ "$plan" = bench ] && echo 0 || echo 1)}
 case "$gtdp" in 0|1) ;; *) die "GLOBAL_TDP must be 0 or 1" ;; esac
@@ -75,7 +85,7 @@ if [ -n "${CMDLINE:-}" ]; then append="$append $CMDLINE"; fi
 # ivshmem-plain: 4 MiB of plain RAM behind a PCI BAR, the only device
 # direct_ept_test writes to (its VM_PFNMAP memslot; the test looks for
 # exactly this vendor:device ID and never opens any other device).
-qemu=("$QEMU" -accel "tcg,thread=multi" -cpu max -smp "$vcpus" -m "$mem"
+qemu=("$QEMU" -accel "tcg,thread=$tcg_thread" -cpu max -smp "$vcpus" -m "$mem"
       -no-reboot -nic none -kernel "$kernel" -initrd "$initrd"
       -object "memory-backend-ram,id=ivshmem,size=4M" -device "ivshmem-plain,memdev=ivshmem")
 
@@ -103,7 +113,7 @@ read -r limit stall < <(awk -v only="${TESTS:-}" -v s="$tscale" -v a=$(((rerun +
 	}
 	END { print t + 120, m + 100 }' <<< "$planlines")
 
-log "booting $name under $("$QEMU" --version | head -n 1): -smp $vcpus -m $mem, $append (limit ${limit}s)"
+log "booting $name under $("$QEMU" --version | head -n 1), TCG thread=$tcg_thread: -smp $vcpus -m $mem, $append (limit ${limit}s)"
 "${qemu[@]}" -display none -monitor none \
 	-serial "file:$console" -serial "file:$ktap" -append "$append" &
 qpid=$!

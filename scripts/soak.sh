@@ -2,14 +2,16 @@
 # make soak: loop guest/plans/soak.plan N times (SOAK_N, default 40) in one
 # boot with kvm.global_tdp=1 and one with =0, without reruns, and print
 # "failed K of N" per test and mode with the signature of each failure.
-# QEMU=/path/to/qemu-system-x86_64 soaks under another QEMU build.
+# QEMU=/path/to/qemu-system-x86_64 soaks under another QEMU build,
+# TCG_THREAD=multi under multi-threaded TCG (the default is single, as for
+# every guest run but make bench).
 # Exits non-zero if anything failed.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 n=${SOAK_N:-40}
 case "$n" in [1-9] | [1-9][0-9] | [1-9][0-9][0-9]) ;; *) die "SOAK_N must be 1..999" ;; esac
-log "$("$QEMU" --version | head -n 1)"
+log "$("$QEMU" --version | head -n 1), TCG thread=${TCG_THREAD:-single}"
 rc=0
 for g in 1 0; do
 	if ! RERUN=0 REPEAT=$n PLAN=soak GLOBAL_TDP=$g NAME=soak-gtdp$g \
@@ -19,7 +21,7 @@ for g in 1 0; do
 done
 
 echo
-echo "make soak: $n runs of each test per mode, $("$QEMU" --version | head -n 1)"
+echo "make soak: $n runs of each test per mode, $("$QEMU" --version | head -n 1), TCG thread=${TCG_THREAD:-single}"
 for g in 1 0; do
 	ktap=$BUILD/logs/soak-gtdp$g.ktap.clean
 	[ -f "$ktap" ] || { echo "kvm.global_tdp=$g: no KTAP"; rc=1; continue; }
