@@ -68,12 +68,23 @@ if [ $quick = 0 ]; then
 	fi
 	expect+=(checkpatch.tap)
 fi
-expect+=(build_kernel build_selftests build_initramfs check-gtdp0.tap check-gtdp1.tap
-	 bench_report_smoke check-npt0.tap)
+expect+=(build_kernel build_selftests build_initramfs check-gtdp0.tap check-gtdp0-st.tap
+	 check-gtdp1.tap check-gtdp1-st.tap bench_report_smoke check-npt0.tap)
 if [ $quick = 0 ]; then
 	expect+=(bisect.tap docs.tap build_kernel_debug build_initramfs_debug check-debug.tap
-		 mail_dry_run)
+		 check-debug-st.tap mail_dry_run)
 fi
+
+# The tests that keep 4 vCPUs exiting at a high rate run in a boot of their
+# own under single-threaded TCG, as multi-threaded TCG corrupts nested SVM
+# guests under that load now and then (README, "Known problems"); the
+# others run under multi-threaded TCG, which is twice as fast.
+st_tests=direct_ept_test,dirty_log_perf_test
+# Prints the tests of check.plan that are neither in $st_tests nor in $1.
+mt_tests() {
+	plan_lines check | awk -v skip=",$st_tests,$1," 'index(skip, "," $1 ",") == 0 { print $1 }' |
+		paste -sd, -
+}
 
 step "dependencies"
 "$S/deps.sh"
@@ -104,8 +115,12 @@ record build_kernel "$S/build-kernel.sh" || built=0
 if [ $built = 1 ]; then
 	for g in 0 1; do
 		step "4. guest plan with kvm.global_tdp=$g"
-		PLAN=check GLOBAL_TDP=$g NAME=check-gtdp$g REQUIRE=direct_ept_test,direct_ept_perf_test \
+		PLAN=check GLOBAL_TDP=$g NAME=check-gtdp$g REQUIRE=direct_ept_perf_test \
+			TESTS=$(mt_tests) TCG_THREAD=multi \
 			tapstep "check-gtdp$g.tap" "$S/run-guest.sh" || true   # recorded in check-gtdp$g.tap
+		PLAN=check GLOBAL_TDP=$g NAME=check-gtdp$g-st REQUIRE=direct_ept_test \
+			TESTS=$st_tests TCG_THREAD=single \
+			tapstep "check-gtdp$g-st.tap" "$S/run-guest.sh" || true   # recorded in check-gtdp$g-st.tap
 	done
 	# The smoke run of direct_ept_perf_test (-S) is in the plan; make bench's
 	# report must work on its samples.
@@ -115,9 +130,10 @@ if [ $built = 1 ]; then
 	# Common MMU code must also work with TDP off (shadow paging), where
 	# kvm.global_tdp=1 has to resolve to N.
 	step "4. guest plan with kvm.global_tdp=1 kvm_amd.npt=0 (subset)"
+	# Without NPT, QEMU walks no nested page table: multi-threaded TCG.
 	PLAN=check GLOBAL_TDP=1 CMDLINE=kvm_amd.npt=0 NAME=check-npt0 REQUIRE=direct_ept_test \
 		TESTS=direct_ept_test,set_memory_region_test,demand_paging_test,memslot_modification_stress_test \
-		tapstep check-npt0.tap "$S/run-guest.sh" || true   # recorded in check-npt0.tap
+		TCG_THREAD=multi tapstep check-npt0.tap "$S/run-guest.sh" || true   # recorded in check-npt0.tap
 fi
 
 if [ $quick = 0 ]; then
@@ -135,10 +151,12 @@ if [ $quick = 0 ]; then
 		# check.plan but dirty_log_test (~3 min there; direct_ept_test runs
 		# the same logging modes on pre-built memory), with timeouts ×2, not
 		# ×4 (all tests take < 40 % of that): a TCG hang costs less.
-		tests=$(plan_lines check | awk '$1 != "dirty_log_test" { print $1 }' | paste -sd, -)
-		PLAN=check TESTS=$tests TIMEOUT_SCALE=2 GLOBAL_TDP=1 FLAVOUR=debug NAME=check-debug \
-			REQUIRE=direct_ept_test,direct_ept_perf_test \
+		PLAN=check TESTS=$(mt_tests dirty_log_test) TIMEOUT_SCALE=2 GLOBAL_TDP=1 \
+			FLAVOUR=debug NAME=check-debug REQUIRE=direct_ept_perf_test TCG_THREAD=multi \
 			tapstep check-debug.tap "$S/run-guest.sh" || true   # recorded in check-debug.tap
+		PLAN=check TESTS=$st_tests TIMEOUT_SCALE=2 GLOBAL_TDP=1 FLAVOUR=debug \
+			NAME=check-debug-st REQUIRE=direct_ept_test TCG_THREAD=single \
+			tapstep check-debug-st.tap "$S/run-guest.sh" || true   # recorded in check-debug-st.tap
 	fi
 
 	step "8. make mail (dry run)"
