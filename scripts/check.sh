@@ -82,7 +82,7 @@ fi
 st_tests=direct_ept_test,dirty_log_perf_test
 # Prints the tests of check.plan that are neither in $st_tests nor in $1.
 mt_tests() {
-	plan_lines check | awk -v skip=",$st_tests,$1," 'index(skip, "," $1 ",") == 0 { print $1 }' |
+	plan_lines check | awk -v skip=",$st_tests,${1:-}," 'index(skip, "," $1 ",") == 0 { print $1 }' |
 		paste -sd, -
 }
 
