@@ -27,7 +27,9 @@ for g in 1 0; do
 	[ -f "$ktap" ] || { echo "kvm.global_tdp=$g: no KTAP"; rc=1; continue; }
 	# Per test: runs and failures; per failure, its first telling line.
 	awk -v g="$g" '
-		/^# dept: start / { cur = $4; sub(/:$/, "", cur); sig = "" }
+		/^# dept: start / { cur = $4; sub(/:$/, "", cur); sig = ""; skipped = 0 }
+		# A subtest of the run skipped (e.g. a kvm.global_tdp=1-only one with =0).
+		/^# ok [0-9]+ # SKIP / { skipped = 1 }
 		/Test Assertion Failure|exit SHUTDOWN|exit FAIL_ENTRY|stuck for|Killed|timeout/ {
 			if (sig == "") { sig = $0; sub(/^[# ]+/, "", sig) }
 		}
@@ -35,13 +37,21 @@ for g in 1 0; do
 			t = $0; sub(/^(not )?ok [0-9]+ /, "", t); sub(/ .*/, "", t)
 			base = t; sub(/\.[0-9]+$/, "", base)
 			if (!(base in runs)) order[++nb] = base
-			runs[base]++
-			if ($0 ~ /^not ok/) { fails[base]++; why[base] = why[base] "\n    " t ": " (sig == "" ? "(no signature)" : sig) }
+			if ($0 ~ /^not ok/) {
+				runs[base]++
+				fails[base]++
+				why[base] = why[base] "\n    " t ": " (sig == "" ? "(no signature)" : sig)
+			} else if (skipped || $0 ~ /# SKIP/) {
+				skips[base]++
+			} else {
+				runs[base]++
+			}
 		}
 		END {
 			for (i = 1; i <= nb; i++) {
 				b = order[i]
-				printf "kvm.global_tdp=%s %-24s failed %d of %d%s\n", g, b, fails[b], runs[b], why[b]
+				printf "kvm.global_tdp=%s %-24s failed %d of %d (%d skipped)%s\n", g, b,
+					fails[b], runs[b], skips[b], why[b]
 			}
 		}' "$ktap"
 	# kvm_amd.dump_invalid_vmcb=1: a VMRUN that failed its checks.
