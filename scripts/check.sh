@@ -85,6 +85,24 @@ mt_tests() {
 	plan_lines check | awk -v skip=",$st_tests,${1:-}," 'index(skip, "," $1 ",") == 0 { print $1 }' |
 		paste -sd, -
 }
+# Computed here, not in a command's variable prefix, where a failure would go
+# unnoticed and an empty TESTS would run the whole plan multi-threaded.
+mt=$(mt_tests)
+mt_debug=$(mt_tests dirty_log_test)
+if [ -z "$mt" ] || [ -z "$mt_debug" ]; then
+	die "no multi-threaded tests found in check.plan"
+fi
+
+# boots NAME MT_TESTS VAR=VALUE...: run check.plan's MT_TESTS under
+# multi-threaded TCG as NAME and $st_tests under single-threaded TCG as
+# NAME-st, each recorded in its .tap, with the VAR=VALUE settings for both.
+boots() {
+	local name=$1 tests=$2; shift 2
+	tapstep "$name.tap" env "$@" PLAN=check NAME="$name" TESTS="$tests" \
+		REQUIRE=direct_ept_perf_test TCG_THREAD=multi "$S/run-guest.sh" || true   # recorded
+	tapstep "$name-st.tap" env "$@" PLAN=check NAME="$name-st" TESTS="$st_tests" \
+		REQUIRE=direct_ept_test TCG_THREAD=single "$S/run-guest.sh" || true   # recorded
+}
 
 step "dependencies"
 "$S/deps.sh"
@@ -115,12 +133,7 @@ record build_kernel "$S/build-kernel.sh" || built=0
 if [ $built = 1 ]; then
 	for g in 0 1; do
 		step "4. guest plan with kvm.global_tdp=$g"
-		PLAN=check GLOBAL_TDP=$g NAME=check-gtdp$g REQUIRE=direct_ept_perf_test \
-			TESTS=$(mt_tests) TCG_THREAD=multi \
-			tapstep "check-gtdp$g.tap" "$S/run-guest.sh" || true   # recorded in check-gtdp$g.tap
-		PLAN=check GLOBAL_TDP=$g NAME=check-gtdp$g-st REQUIRE=direct_ept_test \
-			TESTS=$st_tests TCG_THREAD=single \
-			tapstep "check-gtdp$g-st.tap" "$S/run-guest.sh" || true   # recorded in check-gtdp$g-st.tap
+		boots "check-gtdp$g" "$mt" GLOBAL_TDP=$g
 	done
 	# The smoke run of direct_ept_perf_test (-S) is in the plan; make bench's
 	# report must work on its samples.
@@ -149,14 +162,9 @@ if [ $quick = 0 ]; then
 	[ $debug = 1 ] && { FLAVOUR=debug record build_initramfs_debug "$S/initramfs.sh" || debug=0; }
 	if [ $debug = 1 ]; then
 		# check.plan but dirty_log_test (~3 min there; direct_ept_test runs
-		# the same logging modes on pre-built memory), with timeouts ×2, not
-		# ×4 (all tests take < 40 % of that): a TCG hang costs less.
-		PLAN=check TESTS=$(mt_tests dirty_log_test) TIMEOUT_SCALE=2 GLOBAL_TDP=1 \
-			FLAVOUR=debug NAME=check-debug REQUIRE=direct_ept_perf_test TCG_THREAD=multi \
-			tapstep check-debug.tap "$S/run-guest.sh" || true   # recorded in check-debug.tap
-		PLAN=check TESTS=$st_tests TIMEOUT_SCALE=2 GLOBAL_TDP=1 FLAVOUR=debug \
-			NAME=check-debug-st REQUIRE=direct_ept_test TCG_THREAD=single \
-			tapstep check-debug-st.tap "$S/run-guest.sh" || true   # recorded in check-debug-st.tap
+		# the same logging modes on pre-built memory), with timeouts ×2
+		# instead of the debug flavour's ×4 (×4 in the single-threaded boot).
+		boots check-debug "$mt_debug" GLOBAL_TDP=1 FLAVOUR=debug TIMEOUT_SCALE=2
 	fi
 
 	step "8. make mail (dry run)"
