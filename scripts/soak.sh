@@ -36,7 +36,7 @@ for g in 1 0; do
 		/^(not )?ok [0-9]+ / {
 			t = $0; sub(/^(not )?ok [0-9]+ /, "", t); sub(/ .*/, "", t)
 			base = t; sub(/\.[0-9]+$/, "", base)
-			if (!(base in runs)) order[++nb] = base
+			if (!(base in seen)) { seen[base] = 1; order[++nb] = base }
 			if ($0 ~ /^not ok/) {
 				runs[base]++
 				fails[base]++
