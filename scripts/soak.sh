@@ -27,10 +27,15 @@ for g in 1 0; do
 	[ -f "$ktap" ] || { echo "kvm.global_tdp=$g: no KTAP"; rc=1; continue; }
 	# Per test: runs and failures; per failure, its first telling line.
 	awk -v g="$g" '
-		/^# dept: start / { cur = $4; sub(/:$/, "", cur); sig = ""; skipped = 0 }
+		/^# dept: start / { cur = $4; sub(/:$/, "", cur); sig = ""; strong = 0; skipped = 0 }
 		# A subtest of the run skipped (e.g. a kvm.global_tdp=1-only one with =0).
 		/^# ok [0-9]+ # SKIP / { skipped = 1 }
-		/Test Assertion Failure|exit SHUTDOWN|exit FAIL_ENTRY|stuck for|Killed|timeout/ {
+		# The telling line: the exit reason or stall if printed, else the
+		# assertion, else (below) the verdict of the not ok line itself.
+		!/^# dept: / && /exit_reason=|exit SHUTDOWN|exit FAIL_ENTRY|stuck for|Killed/ {
+			if (!strong) { sig = $0; sub(/^[# ]+/, "", sig); strong = 1 }
+		}
+		/Test Assertion Failure/ {
 			if (sig == "") { sig = $0; sub(/^[# ]+/, "", sig) }
 		}
 		/^(not )?ok [0-9]+ / {
@@ -40,7 +45,8 @@ for g in 1 0; do
 			if ($0 ~ /^not ok/) {
 				runs[base]++
 				fails[base]++
-				why[base] = why[base] "\n    " t ": " (sig == "" ? "(no signature)" : sig)
+				if (sig == "") { sig = $0; sub(/^[^#]*# */, "", sig) }
+				why[base] = why[base] "\n    " t ": " sig
 			} else if (skipped || $0 ~ /# SKIP/) {
 				skips[base]++
 			} else {
