@@ -6,16 +6,17 @@ S := scripts
 
 # Settings for the guest runs, passed through the environment.
 export GLOBAL_TDP VCPUS MEM HUGEPAGES HUGEPAGES_1G TESTS CMDLINE PLAN FLAVOUR TIMEOUT_SCALE SOAK_N QEMU TCG_THREAD \
-	NAME REQUIRE RERUN
+	NAME REQUIRE RERUN EMULATOR BOCHS_CPU BOCHS_IPS
 
 .PHONY: all help deps tree export series-check build kernel tests initramfs \
-	run check shell quick-check checkpatch bisect docs mail bench soak distclean-tree clean
+	run check check-intel shell quick-check checkpatch bisect docs mail bench soak distclean-tree clean
 
 all: help
 
 help:
 	@echo "make run           build, run direct_ept_test with kvm.global_tdp=1 and =0"
 	@echo "make check         the full test suite (what CI runs)"
+	@echo "make check-intel   the Intel plan under Bochs (kvm_intel, EPT), kvm.global_tdp=1 and =0"
 	@echo "make quick-check   guest plan only, on the current scratch tree"
 	@echo "make tree          create build/linux from the base + patches/"
 	@echo "make export        write build/linux's commits back to patches/"
@@ -26,7 +27,7 @@ help:
 	@echo "make mail          git send-email --dry-run of patches/ to get_maintainer.pl's list"
 	@echo "make bench         demand vs pre-built vs KVM_PRE_FAULT_MEMORY, table+plot in build/bench/"
 	@echo "make soak          loop the tests that showed the nested SVM corruption (SOAK_N=40 runs each, both modes)"
-	@echo "variables: GLOBAL_TDP=0|1 VCPUS=N MEM=6G HUGEPAGES=N HUGEPAGES_1G=N TESTS=a,b CMDLINE='...' PLAN=check|run"
+	@echo "variables: EMULATOR=qemu|bochs (bochs: Intel CPU with EPT, kvm_intel) GLOBAL_TDP=0|1 VCPUS=N MEM=6G HUGEPAGES=N HUGEPAGES_1G=N TESTS=a,b CMDLINE='...' PLAN=check|run"
 	@echo "           FLAVOUR=debug (KASAN/lockdep kernel; build the default one first) TIMEOUT_SCALE=N"
 	@echo "           REQUIRE=a,b (these tests must not SKIP) RERUN=0 (no rerun of a failed test) NAME=run-name"
 
@@ -80,6 +81,9 @@ soak: build
 
 check:
 	$(S)/check.sh
+
+check-intel: build
+	$(S)/check-intel.sh
 
 checkpatch: deps tree
 	$(S)/checkpatch.sh

@@ -5,7 +5,8 @@
 #   2. checkpatch --strict on every patch
 #   3. build the kernel, the selftests and the initramfs
 #   4. the guest plan with kvm.global_tdp=0 and with =1, and a subset of it
-#      with TDP off (kvm_amd.npt=0)
+#      with TDP off (kvm_amd.npt=0); on Intel EPT (kvm_intel under Bochs),
+#      the EPT subset of direct_ept_test with kvm.global_tdp=1 and =0
 #   5. every patch builds on its own, with no new W=1 or sparse finding in
 #      the files it touches
 #   6. the documentation builds without warnings in the series' documents
@@ -22,7 +23,7 @@ set -euo pipefail
 # The settings a user may have exported for make run & co. are not for the
 # steps here: each step sets its own.
 unset TESTS CMDLINE MEM VCPUS HUGEPAGES HUGEPAGES_1G PLAN GLOBAL_TDP FLAVOUR \
-	TIMEOUT_SCALE NAME REQUIRE RERUN SHELL_MODE TCG_THREAD REPEAT
+	TIMEOUT_SCALE NAME REQUIRE RERUN SHELL_MODE TCG_THREAD REPEAT EMULATOR
 . "$(dirname "$0")/lib.sh"
 
 quick=0
@@ -69,7 +70,8 @@ if [ $quick = 0 ]; then
 	expect+=(checkpatch.tap)
 fi
 expect+=(build_kernel build_selftests build_initramfs check-gtdp0.tap check-gtdp0-st.tap
-	 check-gtdp1.tap check-gtdp1-st.tap bench_report_smoke check-npt0.tap)
+	 check-gtdp1.tap check-gtdp1-st.tap bench_report_smoke check-npt0.tap
+	 check-intel-gtdp1.tap check-intel-gtdp0.tap)
 if [ $quick = 0 ]; then
 	expect+=(bisect.tap docs.tap build_kernel_debug build_initramfs_debug check-debug.tap
 		 check-debug-st.tap mail_dry_run)
@@ -147,6 +149,13 @@ if [ $built = 1 ]; then
 	PLAN=check GLOBAL_TDP=1 CMDLINE=kvm_amd.npt=0 NAME=check-npt0 REQUIRE=direct_ept_test \
 		TESTS=direct_ept_test,set_memory_region_test,demand_paging_test,memslot_modification_stress_test \
 		TCG_THREAD=multi tapstep check-npt0.tap "$S/run-guest.sh" || true   # recorded in check-npt0.tap
+	# Intel EPT: kvm_intel on Bochs' emulation of VMX with EPT, the EPT
+	# subset of direct_ept_test (the whole Intel plan: make check-intel).
+	for g in 1 0; do
+		step "4. Intel EPT under Bochs: intel.plan's direct_ept_ept with kvm.global_tdp=$g"
+		EMULATOR=bochs PLAN=intel GLOBAL_TDP=$g NAME="check-intel-gtdp$g" TESTS=direct_ept_ept \
+			REQUIRE=direct_ept_ept tapstep "check-intel-gtdp$g.tap" "$S/run-guest.sh" || true   # recorded
+	done
 fi
 
 if [ $quick = 0 ]; then

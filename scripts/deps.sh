@@ -6,6 +6,7 @@ set -euo pipefail
 
 pkgs=(git make gcc bc flex bison libelf-dev libssl-dev cpio xz-utils ccache perl rsync
       kmod qemu-system-x86 busybox-static shellcheck
+      bochs bochsbios vgabios isolinux syslinux-common xorriso
       python3 python3-ply python3-git python3-yaml sparse python3-sphinx python3-sphinx-rtd-theme
       git-email libmailtools-perl gnuplot-nox "$@")
 

@@ -20,6 +20,10 @@ BASE_PKG=$(sed -n 's/^BASE_PKG *:= *//p' "$TOP/base.mk")
 BASE_VERSION=$(sed -n 's/^BASE_VERSION *:= *//p' "$TOP/base.mk")
 # The emulator of the test guests (QEMU=... to try another build).
 QEMU=${QEMU:-qemu-system-x86_64}
+# Bochs (EMULATOR=bochs): the Intel CPU model (VMX with EPT) and the
+# instructions per emulated second.
+BOCHS_CPU=${BOCHS_CPU:-corei7_haswell_4770}
+BOCHS_IPS=${BOCHS_IPS:-50000000}
 
 export CCACHE_BASEDIR=$TOP
 export CCACHE_NOHASHDIR=1

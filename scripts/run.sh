@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
-# make run: boot the test kernel and run direct_ept_test (guest/plans/run.plan).
+# make run: boot the test kernel and run direct_ept_test (guest/plans/run.plan;
+# EMULATOR=bochs: the direct_ept_ept line of guest/plans/intel.plan).
 # With GLOBAL_TDP unset, boot twice, with kvm.global_tdp=1 and =0, and print
 # the first-touch workload of both side by side.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-export PLAN=${PLAN:-run}
+# Under Bochs (EMULATOR=bochs), the Intel plan's direct_ept_test subset.
+if [ "${EMULATOR:-qemu}" = bochs ]; then
+	export PLAN=${PLAN:-intel} TESTS=${TESTS:-direct_ept_ept}
+else
+	export PLAN=${PLAN:-run}
+fi
 if [ -n "${GLOBAL_TDP:-}" ]; then
 	exec "$TOP/scripts/run-guest.sh"
 fi
