@@ -1,5 +1,9 @@
-# The one place where the base kernel is pinned.  scripts/tree.sh falls back to
-# the newest linux-source-6.12 (with a loud warning) only when this exact
-# version can no longer be installed.
-BASE_PKG     := linux-source-6.12
-BASE_VERSION := 6.12.117-1~deb12u1
+# The one place where the base kernel is pinned: Debian's linux-source package
+# of that version, downloaded from BASE_SUITE by scripts/deps.sh through a
+# private apt source list (the suite is never added to the system's sources).
+# scripts/deps.sh falls back to the newest BASE_PKG of the suite (with a loud
+# warning) only when this exact version can no longer be downloaded.
+BASE_PKG     := linux-source-7.3
+BASE_VERSION := 7.3.4-1~bpo13+1
+BASE_SUITE   := trixie-backports
+BASE_MIRROR  := http://deb.debian.org/debian

@@ -18,6 +18,11 @@ BASE_TAG=base
 
 BASE_PKG=$(sed -n 's/^BASE_PKG *:= *//p' "$TOP/base.mk")
 BASE_VERSION=$(sed -n 's/^BASE_VERSION *:= *//p' "$TOP/base.mk")
+BASE_SUITE=$(sed -n 's/^BASE_SUITE *:= *//p' "$TOP/base.mk")
+BASE_MIRROR=$(sed -n 's/^BASE_MIRROR *:= *//p' "$TOP/base.mk")
+# The downloaded base package (scripts/deps.sh) and its private apt state.
+BASE_DIR=$BUILD/base
+BASE_DEB=$BASE_DIR/base.deb
 # The emulator of the test guests (QEMU=... to try another build).
 QEMU=${QEMU:-qemu-system-x86_64}
 # Bochs (EMULATOR=bochs): the Intel CPU model (VMX with EPT) and the

@@ -102,7 +102,14 @@ initrd=$INITRAMFS
 
 # kvm_amd.dump_invalid_vmcb: a VMRUN that fails on an invalid VMCB dumps it
 # to the kernel log (ignored where kvm_amd isn't loaded).
-append="console=ttyS0 panic=-1 oops=panic kvm.global_tdp=$gtdp kvm_amd.dump_invalid_vmcb=1"
+# tsc=reliable: no clocksource watchdog.  Since Linux 7.x it also checks the
+# TSC across CPUs every half second, spinning with interrupts off until the
+# other CPU answers (watchdog_wait_seq(), a PAUSE loop that reads the clock
+# every 5000 iterations); with 4 emulated CPUs on 2 host cores that spin
+# lasted 21 s once (RCU stall, "Watchdog remote CPU 2 read timed out").
+# The emulators' TSCs are synchronous by construction.
+append="console=ttyS0 panic=-1 oops=panic tsc=reliable"
+append="$append kvm.global_tdp=$gtdp kvm_amd.dump_invalid_vmcb=1"
 append="$append dept.plan=$plan dept.hugepages=$hugepages"
 append="$append hugepagesz=1G hugepages=$hugepages_1g"
 if [ "$tscale" != 1 ]; then append="$append dept.tscale=$tscale"; fi

@@ -11,8 +11,8 @@ set -euo pipefail
 
 [ -e "$TREE" ] && die "$TREE exists; remove it first (make distclean-tree)"
 
-installed=$(dpkg-query -W -f='${Version}' "$BASE_PKG" 2>/dev/null) ||
-	die "$BASE_PKG is not installed: run scripts/deps.sh"
+[ -f "$BASE_DEB" ] || die "$BASE_DEB missing: run scripts/deps.sh"
+installed=$(dpkg-deb -f "$BASE_DEB" Version)
 if [ "$installed" != "$BASE_VERSION" ]; then
 	cat >&2 <<MSG
 ##########################################################################
@@ -20,16 +20,18 @@ WARNING: base is $BASE_PKG $installed, base.mk pins $BASE_VERSION.
 ##########################################################################
 MSG
 fi
-tarball=/usr/src/$BASE_PKG.tar.xz
-[ -f "$tarball" ] || die "$tarball missing: is $BASE_PKG installed?"
 
 mkdir -p "$BUILD"
 # Built in a temporary directory and moved into place only when complete, so
 # that no half-made tree (e.g. after a failed git am) is ever at $TREE.
 tmp=$(mktemp -d "$BUILD/tree.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-log "unpacking $tarball"
-tar -C "$tmp" -xf "$tarball"
+tarball=usr/src/$BASE_PKG.tar.xz
+log "unpacking $tarball of ${BASE_DEB#"$TOP"/}"
+dpkg-deb -x "$BASE_DEB" "$tmp/deb"
+[ -f "$tmp/deb/$tarball" ] || die "$BASE_DEB has no $tarball"
+tar -C "$tmp" -xf "$tmp/deb/$tarball"
+rm -rf "$tmp/deb"
 work=$tmp/$BASE_PKG
 [ -d "$work" ] || die "$tarball has no $BASE_PKG/ directory"
 
