@@ -28,10 +28,8 @@ tmp=$(mktemp -d "$BUILD/tree.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 tarball=usr/src/$BASE_PKG.tar.xz
 log "unpacking $tarball of ${BASE_DEB#"$TOP"/}"
-dpkg-deb -x "$BASE_DEB" "$tmp/deb"
-[ -f "$tmp/deb/$tarball" ] || die "$BASE_DEB has no $tarball"
-tar -C "$tmp" -xf "$tmp/deb/$tarball"
-rm -rf "$tmp/deb"
+dpkg-deb --fsys-tarfile "$BASE_DEB" | tar -xO "./$tarball" | tar -C "$tmp" -xJ ||
+	die "$BASE_DEB has no (readable) $tarball"
 work=$tmp/$BASE_PKG
 [ -d "$work" ] || die "$tarball has no $BASE_PKG/ directory"
 
