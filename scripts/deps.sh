@@ -9,7 +9,8 @@ pkgs=(git make gcc bc flex bison libelf-dev libssl-dev cpio xz-utils ccache perl
       kmod qemu-system-x86 busybox-static shellcheck
       bochs bochsbios vgabios isolinux syslinux-common xorriso
       python3 python3-ply python3-git python3-yaml sparse python3-sphinx python3-sphinx-rtd-theme
-      git-email libmailtools-perl gnuplot-nox debian-archive-keyring "$@")
+      git-email libmailtools-perl gnuplot-nox debian-archive-keyring
+      uuid-dev "$@")
 
 missing=()
 for p in "${pkgs[@]}"; do
