@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make bench: boot the test kernel once and run direct_ept_perf_test
-# (guest/plans/bench.plan), which switches kvm.global_tdp between its VMs;
+# (guest/plans/bench.plan), which switches each VM to its mode with KVM_CAP_X86_GLOBAL_TDP;
 # then write the table, the plot and the ratios R1-R4 under build/bench/.
 # PLAN=... runs another plan (e.g. check, for the smoke of make check) and
 # reports on the samples found in it.
