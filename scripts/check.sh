@@ -133,6 +133,32 @@ record build_kernel "$S/build-kernel.sh" || built=0
 [ $built = 1 ] && { record build_initramfs "$S/initramfs.sh" || built=0; }
 
 if [ $built = 1 ]; then
+	if [ $quick = 0 ]; then
+		# The builds of steps 5 to 7 run beside the guest boots of step 4,
+		# niced: the emulators leave a CPU idle while they run
+		# single-threaded (the -st boots, Bochs).  The debug kernel has the
+		# higher priority: step 7's boots wait for it.  Their output is
+		# printed when they are waited for.
+		step "5. and 6.: per-patch builds (W=1, sparse) and documentation, in the background"
+		(
+			renice -n 19 -p "$BASHPID" > /dev/null
+			tapstep bisect.tap "$S/bisect-build.sh" || true   # recorded in bisect.tap
+			step "5. done"
+			tapstep docs.tap "$S/docs.sh" || true   # recorded in docs.tap
+			step "6. done"
+		) > "$BUILD/logs/check-bisect-docs.log" 2>&1 &
+		bisect_pid=$!
+		step "7. debug kernel: build, in the background"
+		(
+			renice -n 10 -p "$BASHPID" > /dev/null
+			FLAVOUR=debug record build_kernel_debug "$S/build-kernel.sh" &&
+				FLAVOUR=debug record build_initramfs_debug "$S/initramfs.sh"
+			rc=$?
+			step "7. debug kernel built"
+			exit $rc
+		) > "$BUILD/logs/check-debug-build.log" 2>&1 &
+		debug_pid=$!
+	fi
 	for g in 0 1; do
 		step "4. guest plan with kvm.global_tdp=$g"
 		boots "check-gtdp$g" "$mt" GLOBAL_TDP=$g
@@ -156,26 +182,25 @@ if [ $built = 1 ]; then
 		EMULATOR=bochs PLAN=intel GLOBAL_TDP=$g NAME="check-intel-gtdp$g" TESTS=direct_ept_ept \
 			REQUIRE=direct_ept_ept tapstep "check-intel-gtdp$g.tap" "$S/run-guest.sh" || true   # recorded
 	done
+	if [ $quick = 0 ]; then
+		debug=1
+		wait "$debug_pid" || debug=0
+		cat "$BUILD/logs/check-debug-build.log"
+		if [ $debug = 1 ]; then
+			step "7. debug kernel: guest plan with kvm.global_tdp=1"
+			# check.plan but dirty_log_test (~3 min there; direct_ept_test
+			# runs the same logging modes on pre-built memory), with
+			# timeouts ×2 instead of the debug flavour's ×4 (×4 in the
+			# single-threaded boot).
+			boots check-debug "$mt_debug" GLOBAL_TDP=1 FLAVOUR=debug TIMEOUT_SCALE=2
+		fi
+		step "5. and 6.: waiting for the per-patch builds and the documentation"
+		wait "$bisect_pid" || true   # recorded in bisect.tap and docs.tap
+		cat "$BUILD/logs/check-bisect-docs.log"
+	fi
 fi
 
 if [ $quick = 0 ]; then
-	step "5. every patch builds on its own, W=1 and sparse"
-	tapstep bisect.tap "$S/bisect-build.sh" || true   # recorded in bisect.tap
-
-	step "6. documentation"
-	tapstep docs.tap "$S/docs.sh" || true   # recorded in docs.tap
-
-	step "7. debug kernel: guest plan with kvm.global_tdp=1"
-	debug=1
-	FLAVOUR=debug record build_kernel_debug "$S/build-kernel.sh" || debug=0
-	[ $debug = 1 ] && { FLAVOUR=debug record build_initramfs_debug "$S/initramfs.sh" || debug=0; }
-	if [ $debug = 1 ]; then
-		# check.plan but dirty_log_test (~3 min there; direct_ept_test runs
-		# the same logging modes on pre-built memory), with timeouts ×2
-		# instead of the debug flavour's ×4 (×4 in the single-threaded boot).
-		boots check-debug "$mt_debug" GLOBAL_TDP=1 FLAVOUR=debug TIMEOUT_SCALE=2
-	fi
-
 	step "8. make mail (dry run)"
 	record mail_dry_run "$S/mail.sh" || true   # recorded
 fi

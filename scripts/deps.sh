@@ -8,7 +8,7 @@ set -euo pipefail
 pkgs=(git make gcc bc flex bison libelf-dev libssl-dev cpio xz-utils ccache perl rsync
       kmod qemu-system-x86 busybox-static shellcheck
       bochs bochsbios vgabios isolinux syslinux-common xorriso
-      python3 python3-ply python3-git python3-yaml sparse python3-sphinx python3-sphinx-rtd-theme
+      python3 python3-ply python3-git python3-yaml python3-sphinx python3-sphinx-rtd-theme
       git-email libmailtools-perl gnuplot-nox debian-archive-keyring
       uuid-dev "$@")
 
@@ -27,6 +27,71 @@ if [ ${#missing[@]} -gt 0 ]; then
 	apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
+# private_apt DIR SUITE TYPES: the apt-get/apt-cache options of a private
+# source list for SUITE of $BASE_MIRROR with its state in DIR (updated here);
+# the suite is never added to the system's sources.  Sets apt_opts.
+private_apt() {
+	rm -rf "$1"
+	mkdir -p "$1/sources" "$1/lists/partial" "$1/cache/archives/partial"
+	cat > "$1/sources/private.sources" <<SOURCES
+Types: $3
+URIs: $BASE_MIRROR
+Suites: $2
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SOURCES
+	apt_opts=(-o Dir::Etc::SourceList=/dev/null -o Dir::Etc::SourceParts="$1/sources"
+		  -o Dir::State::Lists="$1/lists" -o Dir::Cache="$1/cache"
+		  -o APT::Sandbox::User=root -q)
+	apt-get "${apt_opts[@]}" update
+}
+
+# pinned_or_newest PKG VERSION SUITE (source|binary): PKG=VERSION when the
+# private source list still has it, else PKG with a loud warning.
+pinned_or_newest() {
+	local avail
+	if [ "$4" = source ]; then
+		avail=$(apt-cache "${apt_opts[@]}" showsrc "$1" | sed -n 's/^Version: //p')
+	else
+		avail=$(apt-cache "${apt_opts[@]}" madison "$1" | awk '{ print $3 }')
+	fi
+	if printf '%s\n' "$avail" | grep -qxF "$2"; then
+		echo "$1=$2"
+		return
+	fi
+	cat >&2 <<MSG
+##########################################################################
+WARNING: $1 $2 (pinned in base.mk) is no longer available in $3.
+WARNING: falling back to the newest $1; results are NOT for the pinned version.
+##########################################################################
+MSG
+	echo "$1"
+}
+
+# sparse: the source package $SPARSE_VERSION of $SPARSE_SUITE, built into
+# $SPARSE_DIR (sparse needs no installation).  Done once.
+if [ ! -x "$SPARSE" ] || [ "$(cat "$SPARSE_DIR/version" 2>/dev/null)" != "$SPARSE_VERSION" ]; then
+	log "building sparse $SPARSE_VERSION from $SPARSE_SUITE (private apt source list in ${SPARSE_DIR#"$TOP"/})"
+	private_apt "$SPARSE_DIR" "$SPARSE_SUITE" deb-src
+	sparse_want=$(pinned_or_newest sparse "$SPARSE_VERSION" "$SPARSE_SUITE" source)
+	mkdir -p "$SPARSE_DIR/src"
+	(cd "$SPARSE_DIR/src" && apt-get "${apt_opts[@]}" source --download-only "$sparse_want")
+	tars=("$SPARSE_DIR"/src/sparse_*.orig.tar.*)
+	if [ ${#tars[@]} != 1 ] || [ ! -f "${tars[0]}" ]; then
+		die "no single sparse source tarball in $SPARSE_DIR/src"
+	fi
+	tar -C "$SPARSE_DIR/src" -xf "${tars[0]}"
+	srcdirs=("$SPARSE_DIR"/src/sparse-*/)
+	if [ ${#srcdirs[@]} != 1 ] || [ ! -d "${srcdirs[0]}" ]; then
+		die "no single sparse source directory in $SPARSE_DIR/src"
+	fi
+	make -C "${srcdirs[0]}" -s -j"$JOBS" sparse > /dev/null
+	mkdir -p "$SPARSE_DIR/bin"
+	cp "${srcdirs[0]}/sparse" "$SPARSE"
+	echo "$SPARSE_VERSION" > "$SPARSE_DIR/version"
+	rm -rf "$SPARSE_DIR/src" "$SPARSE_DIR/lists" "$SPARSE_DIR/cache"
+fi
+
 # The base source: $BASE_PKG from $BASE_SUITE, downloaded (not installed) by
 # apt with a private source list and state in $BASE_DIR, so that the suite is
 # never added to the system's sources.  Done once; tree.sh unpacks the .deb.
@@ -34,30 +99,9 @@ have=$(dpkg-deb -f "$BASE_DEB" Package Version 2>/dev/null | awk '{ print $2 }' 
 [ "$have" = "$BASE_PKG $BASE_VERSION" ] && exit 0
 
 log "downloading $BASE_PKG $BASE_VERSION from $BASE_SUITE (private apt source list in ${BASE_DIR#"$TOP"/})"
-rm -rf "$BASE_DIR"
-mkdir -p "$BASE_DIR/sources" "$BASE_DIR/lists/partial" "$BASE_DIR/cache/archives/partial"
-cat > "$BASE_DIR/sources/base.sources" <<SOURCES
-Types: deb
-URIs: $BASE_MIRROR
-Suites: $BASE_SUITE
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SOURCES
-apt_base=(-o Dir::Etc::SourceList=/dev/null -o Dir::Etc::SourceParts="$BASE_DIR/sources"
-	  -o Dir::State::Lists="$BASE_DIR/lists" -o Dir::Cache="$BASE_DIR/cache"
-	  -o APT::Sandbox::User=root -q)
-apt-get "${apt_base[@]}" update
-base_want=$BASE_PKG=$BASE_VERSION
-if ! apt-cache "${apt_base[@]}" madison "$BASE_PKG" | awk '{ print $3 }' | grep -qxF "$BASE_VERSION"; then
-	cat >&2 <<MSG
-##########################################################################
-WARNING: $BASE_PKG $BASE_VERSION (pinned in base.mk) is no longer available.
-WARNING: falling back to the newest $BASE_PKG; results are NOT for the pinned base.
-##########################################################################
-MSG
-	base_want=$BASE_PKG
-fi
-(cd "$BASE_DIR" && apt-get "${apt_base[@]}" download "$base_want")
+private_apt "$BASE_DIR" "$BASE_SUITE" deb
+base_want=$(pinned_or_newest "$BASE_PKG" "$BASE_VERSION" "$BASE_SUITE" binary)
+(cd "$BASE_DIR" && apt-get "${apt_opts[@]}" download "$base_want")
 debs=("$BASE_DIR"/"$BASE_PKG"_*.deb)
 if [ ${#debs[@]} != 1 ] || [ ! -f "${debs[0]}" ]; then
 	die "apt-get download of $base_want left no single .deb in $BASE_DIR"

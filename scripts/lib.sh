@@ -20,6 +20,11 @@ BASE_PKG=$(sed -n 's/^BASE_PKG *:= *//p' "$TOP/base.mk")
 BASE_VERSION=$(sed -n 's/^BASE_VERSION *:= *//p' "$TOP/base.mk")
 BASE_SUITE=$(sed -n 's/^BASE_SUITE *:= *//p' "$TOP/base.mk")
 BASE_MIRROR=$(sed -n 's/^BASE_MIRROR *:= *//p' "$TOP/base.mk")
+SPARSE_VERSION=$(sed -n 's/^SPARSE_VERSION *:= *//p' "$TOP/base.mk")
+SPARSE_SUITE=$(sed -n 's/^SPARSE_SUITE *:= *//p' "$TOP/base.mk")
+# sparse built by scripts/deps.sh (7.x needs a newer one than Debian 12 has).
+SPARSE_DIR=$BUILD/sparse
+SPARSE=$SPARSE_DIR/bin/sparse
 # The downloaded base package (scripts/deps.sh) and its private apt state.
 BASE_DIR=$BUILD/base
 BASE_DEB=$BASE_DIR/base.deb
