@@ -40,9 +40,12 @@ Suites: $2
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 SOURCES
+	# The packages are pinned by exact version and their signatures are
+	# checked; a mirror that serves a frozen snapshot (a registry proxy)
+	# has Release files past their Valid-Until, which must not stop that.
 	apt_opts=(-o Dir::Etc::SourceList=/dev/null -o Dir::Etc::SourceParts="$1/sources"
 		  -o Dir::State::Lists="$1/lists" -o Dir::Cache="$1/cache"
-		  -o APT::Sandbox::User=root -q)
+		  -o Acquire::Check-Valid-Until=false -o APT::Sandbox::User=root -q)
 	apt-get "${apt_opts[@]}" update
 }
 
