@@ -37,6 +37,11 @@ BOCHS_IPS=${BOCHS_IPS:-50000000}
 
 export CCACHE_BASEDIR=$TOP
 export CCACHE_NOHASHDIR=1
+# Depend mode: a miss runs no separate preprocessor pass (the hash comes from
+# the compiler's -MD output, which kbuild asks for): the KVM modules compiled
+# with an empty cache took 46 s instead of 63 s; the entries of the default
+# mode still hit.
+export CCACHE_DEPEND=1
 
 JOBS=${JOBS:-$(nproc)}
 
