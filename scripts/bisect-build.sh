@@ -115,10 +115,9 @@ selftest_progs() {
 	} | sort -u | grep -xFf <(x86_progs) || [ $? = 1 ]   # no program is a valid answer
 }
 
-# Check a kernel commit ($1, the base for "0000") whose changed files are
-# the rest of the arguments.
+# Check a kernel commit whose changed files are the arguments.
 kernel_build() {
-	local label=$1 f; shift
+	local f
 	local -a changed=("$@") objs=() pats=() deps
 	local prep=0
 	kmake -s headers_install
@@ -167,8 +166,17 @@ log "bisect 0000: the base"
 stamp=$BUILD/logs/bisect.stamp
 touch "$stamp"
 mapfile -t kfiles < <(kernel_files "$BASE_TAG" series)
-kernel_build 0000 "${kfiles[@]}" >> "$BUILD/logs/bisect-0000.log" 2>&1 ||
+kernel_build "${kfiles[@]}" >> "$BUILD/logs/bisect-0000.log" 2>&1 ||
 	{ tail -n 30 "$BUILD/logs/bisect-0000.log"; die "the base does not build"; }
+# kbuild skips a checker it finds too old with only a warning: then nothing
+# would be recorded and every "none new" below would hold vacuously.
+checker_skipped() {
+	grep -q 'specified, but .* is not available or not up to date' "$1"
+}
+if checker_skipped "$BUILD/logs/bisect-0000.log" ||
+   [ -z "$(find "$LINT_DIR" -name '*.txt' -newer "$stamp" 2>/dev/null)" ]; then
+	die "sparse checked no file of the base (see build/logs/bisect-0000.log)"
+fi
 
 rc=0
 n=0
@@ -192,7 +200,8 @@ for c in "${commits[@]}"; do
 		mkdir -p "$snap" "$LINT_DIR"
 		cp -a "$LINT_DIR/." "$snap/"
 		touch "$stamp"
-		kernel_build "$label" "${kfiles[@]}" >> "$blog" 2>&1 || ok=0
+		kernel_build "${kfiles[@]}" >> "$blog" 2>&1 || ok=0
+		! checker_skipped "$blog" || ok=0
 	fi
 	if [ ${#progs[@]} -gt 0 ] && [ $ok = 1 ]; then
 		what+=("selftests: ${progs[*]}")
