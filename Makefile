@@ -14,7 +14,7 @@ export GLOBAL_TDP VCPUS MEM HUGEPAGES HUGEPAGES_1G TESTS CMDLINE PLAN FLAVOUR TI
 all: help
 
 help:
-	@echo "make run           build, run direct_ept_test with kvm.global_tdp=1 and =0"
+	@echo "make run           build, run the direct_ept_*_test programs with kvm.global_tdp=1 and =0"
 	@echo "make check         the full test suite (what CI runs)"
 	@echo "make check-intel   the Intel plan under Bochs (kvm_intel, EPT), kvm.global_tdp=1 and =0"
 	@echo "make quick-check   guest plan only, on the current scratch tree"

@@ -6,7 +6,8 @@
 #   3. build the kernel, the selftests and the initramfs
 #   4. the guest plan with kvm.global_tdp=0 and with =1, and a subset of it
 #      with TDP off (kvm_amd.npt=0); on Intel EPT (kvm_intel under Bochs),
-#      the EPT subset of direct_ept_test with kvm.global_tdp=1 and =0
+#      the EPT subsets of the direct_ept_*_test programs with
+#      kvm.global_tdp=1 and =0
 #   5. every patch builds on its own, with no new W=1 or sparse finding in
 #      the files it touches
 #   6. the documentation builds without warnings in the series' documents
@@ -16,8 +17,8 @@
 # Each step writes results to build/results/, and every step that should
 # have run must have left one (a step that died is a failure, never silence);
 # the summary ends with the reruns line and "N passed, N failed, N skipped"
-# over all of them.  The guest runs must not SKIP direct_ept_test or
-# direct_ept_perf_test (REQUIRE).
+# over all of them.  The guest runs must not SKIP the direct_ept_*_test
+# programs or direct_ept_perf_test (REQUIRE).
 # --quick: steps 0, 3 and 4 only, on the scratch tree as it is.
 set -euo pipefail
 # The settings a user may have exported for make run & co. are not for the
@@ -81,7 +82,7 @@ fi
 # own under single-threaded TCG, as multi-threaded TCG corrupts nested SVM
 # guests under that load now and then (README, "Known problems"); the
 # others run under multi-threaded TCG, which is twice as fast.
-st_tests=direct_ept_test,dirty_log_perf_test
+st_tests=$DEPT_TESTS,dirty_log_perf_test
 # Prints the tests of check.plan that are neither in $st_tests nor in $1.
 mt_tests() {
 	plan_lines check | awk -v skip=",$st_tests,${1:-}," 'index(skip, "," $1 ",") == 0 { print $1 }' |
@@ -103,7 +104,7 @@ boots() {
 	tapstep "$name.tap" env "$@" PLAN=check NAME="$name" TESTS="$tests" \
 		REQUIRE=direct_ept_perf_test TCG_THREAD=multi "$S/run-guest.sh" || true   # recorded
 	tapstep "$name-st.tap" env "$@" PLAN=check NAME="$name-st" TESTS="$st_tests" \
-		REQUIRE=direct_ept_test TCG_THREAD=single "$S/run-guest.sh" || true   # recorded
+		REQUIRE="$DEPT_TESTS" TCG_THREAD=single "$S/run-guest.sh" || true   # recorded
 }
 
 step "dependencies"
@@ -172,15 +173,16 @@ if [ $built = 1 ]; then
 	# kvm.global_tdp=1 has to resolve to N.
 	step "4. guest plan with kvm.global_tdp=1 kvm_amd.npt=0 (subset)"
 	# Without NPT, QEMU walks no nested page table: multi-threaded TCG.
-	PLAN=check GLOBAL_TDP=1 CMDLINE=kvm_amd.npt=0 NAME=check-npt0 REQUIRE=direct_ept_test \
-		TESTS=direct_ept_test,set_memory_region_test,demand_paging_test,memslot_modification_stress_test \
+	PLAN=check GLOBAL_TDP=1 CMDLINE=kvm_amd.npt=0 NAME=check-npt0 REQUIRE="$DEPT_TESTS" \
+		TESTS="$DEPT_TESTS",set_memory_region_test,demand_paging_test,memslot_modification_stress_test \
 		TCG_THREAD=multi tapstep check-npt0.tap "$S/run-guest.sh" || true   # recorded in check-npt0.tap
 	# Intel EPT: kvm_intel on Bochs' emulation of VMX with EPT, the EPT
-	# subset of direct_ept_test (the whole Intel plan: make check-intel).
+	# subsets of the direct_ept_*_test programs (the whole Intel plan: make
+	# check-intel).
 	for g in 1 0; do
-		step "4. Intel EPT under Bochs: intel.plan's direct_ept_ept with kvm.global_tdp=$g"
-		EMULATOR=bochs PLAN=intel GLOBAL_TDP=$g NAME="check-intel-gtdp$g" TESTS=direct_ept_ept \
-			REQUIRE=direct_ept_ept tapstep "check-intel-gtdp$g.tap" "$S/run-guest.sh" || true   # recorded
+		step "4. Intel EPT under Bochs: intel.plan's direct_ept_ept_* with kvm.global_tdp=$g"
+		EMULATOR=bochs PLAN=intel GLOBAL_TDP=$g NAME="check-intel-gtdp$g" TESTS="$DEPT_EPT" \
+			REQUIRE="$DEPT_EPT" tapstep "check-intel-gtdp$g.tap" "$S/run-guest.sh" || true   # recorded
 	done
 	if [ $quick = 0 ]; then
 		debug=1
@@ -188,8 +190,9 @@ if [ $built = 1 ]; then
 		cat "$BUILD/logs/check-debug-build.log"
 		if [ $debug = 1 ]; then
 			step "7. debug kernel: guest plan with kvm.global_tdp=1"
-			# check.plan but dirty_log_test (~3 min there; direct_ept_test
-			# runs the same logging modes on pre-built memory), with
+			# check.plan but dirty_log_test (~3 min there;
+			# direct_ept_dirty_log_test runs the same logging modes on
+			# pre-built memory), with
 			# timeouts ×2 instead of the debug flavour's ×4 (×4 in the
 			# single-threaded boot).
 			boots check-debug "$mt_debug" GLOBAL_TDP=1 FLAVOUR=debug TIMEOUT_SCALE=2

@@ -78,6 +78,11 @@ series_author() {
 # guest see the same lines.
 PLAN_SED='s/#.*//;s/[[:space:]]*$//;/^$/d'
 PLANS=$TOP/guest/plans
+# The plan lines of the feature's tests, one program per theme (pinning,
+# population, dirty logging, failure modes), and of their EPT subsets in
+# intel.plan.
+DEPT_TESTS=direct_ept_pin_test,direct_ept_populate_test,direct_ept_dirty_log_test,direct_ept_failure_test
+DEPT_EPT=direct_ept_ept_pin,direct_ept_ept_populate,direct_ept_ept_dirty_log
 
 # plan_lines NAME: the lines of plan NAME, comments stripped; fails (with a
 # message) on a missing plan, a malformed line or a test named twice.  Call

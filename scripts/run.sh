@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# make run: boot the test kernel and run direct_ept_test (guest/plans/run.plan;
-# EMULATOR=bochs: the direct_ept_ept line of guest/plans/intel.plan).
+# make run: boot the test kernel and run the direct_ept_*_test programs
+# (guest/plans/run.plan; EMULATOR=bochs: the direct_ept_ept_* lines of
+# guest/plans/intel.plan).
 # With GLOBAL_TDP unset, boot twice, with kvm.global_tdp=1 and =0, and print
 # the first-touch workload of both side by side.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-# Under Bochs (EMULATOR=bochs), the Intel plan's direct_ept_test subset.
+# Under Bochs (EMULATOR=bochs), the Intel plan's EPT subsets.
 if [ "${EMULATOR:-qemu}" = bochs ]; then
-	export PLAN=${PLAN:-intel} TESTS=${TESTS:-direct_ept_ept}
+	export PLAN=${PLAN:-intel} TESTS=${TESTS:-$DEPT_EPT}
 else
 	export PLAN=${PLAN:-run}
 fi
@@ -28,7 +29,8 @@ for g in 1 0; do
 	GLOBAL_TDP=$g NAME="run-gtdp$g" "$TOP/scripts/run-guest.sh" || rc=1
 done
 
-# The workload's lines, as direct_ept_test prints them (see first_touch_faults()).
+# The workload's lines, as direct_ept_populate_test prints them (see
+# first_touch_faults()).
 field() {
 	sed -n "s/^# # $2/\\1/p" "$BUILD/logs/run-gtdp$1.ktap" | head -n 1
 }
@@ -36,7 +38,7 @@ row() {
 	printf '| %-34s | %-28s | %-28s |\n' "$1" "$2" "$3"
 }
 echo
-echo "direct_ept_test first-touch workload (memstress, 100% writes), one boot per column:"
+echo "direct_ept_populate_test first-touch workload (memstress, 100% writes), one boot per column:"
 row "" "kvm.global_tdp=1" "kvm.global_tdp=0"
 row "----------------------------------" "----------------------------" "----------------------------"
 row "workload" \
