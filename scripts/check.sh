@@ -192,9 +192,8 @@ if [ $built = 1 ]; then
 			step "7. debug kernel: guest plan with kvm.global_tdp=1"
 			# check.plan but dirty_log_test (~3 min there;
 			# direct_ept_dirty_log_test runs the same logging modes on
-			# pre-built memory), with
-			# timeouts ×2 instead of the debug flavour's ×4 (×4 in the
-			# single-threaded boot).
+			# pre-built memory), with timeouts ×2 instead of the debug
+			# flavour's ×4 (×4 in the single-threaded boot).
 			boots check-debug "$mt_debug" GLOBAL_TDP=1 FLAVOUR=debug TIMEOUT_SCALE=2
 		fi
 		step "5. and 6.: waiting for the per-patch builds and the documentation"

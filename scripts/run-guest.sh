@@ -125,8 +125,8 @@ if [ -n "${CMDLINE:-}" ]; then append="$append $CMDLINE"; fi
 # Bochs runs side by side.
 if [ "$emulator" = bochs ]; then append="$append dept.poweroff=1 i8042.noaux"; fi
 # ivshmem-plain: 4 MiB of plain RAM behind a PCI BAR, the only device
-# direct_ept_failure_test writes to (its VM_PFNMAP memslot; the test looks for
-# exactly this vendor:device ID and never opens any other device).  Bochs
+# direct_ept_failure_test writes to (its VM_PFNMAP memslot; the test looks
+# for exactly this vendor:device ID and never opens any other device).  Bochs
 # has no such device: that part of the test skips there.
 qemu=("$QEMU" -accel "tcg,thread=$tcg_thread" -cpu max -smp "$vcpus" -m "$mem"
       -no-reboot -nic none -kernel "$kernel" -initrd "$initrd"
@@ -252,8 +252,8 @@ tr -d '\r' < "$ktap" > "$ktap.clean"
 res=$results/$name.tap
 # One result per test, "RUN:TEST", with the guest's comment (the reason of a
 # failure, "rerun: ..." for a pass on the rerun); "# subtest skip:" lines for
-# the subtests that an ok direct_ept_*_test program skipped (nested KTAP "ok N # SKIP"
-# results and "... skipped" diagnostics of its last attempt).
+# the subtests that an ok direct_ept_*_test program skipped (nested KTAP
+# "ok N # SKIP" results and "... skipped" diagnostics of its last attempt).
 awk -v run="$name" -v timed_out="$timed_out" -v qrc=$qrc -v require="${REQUIRE:-}" \
     -v subtests="$DEPT_TESTS,$DEPT_EPT" '
 	BEGIN {
